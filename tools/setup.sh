@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Sets up what is missing: .venv on Python 3.10 with the pinned packages, and the
+# Dutch spaCy pipeline (the official nl_core_news_sm when its host is reachable,
+# otherwise the offline blank-Dutch pipeline). Safe to run again: each step is skipped
+# when its inputs did not change.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=.venv
+STAMP_INPUTS="pyproject.toml constraints.txt tools/setup.sh"
+
+find_python310() {
+  local candidate
+  for candidate in python3.10 "$(command -v pyenv >/dev/null 2>&1 && ls -d "$(pyenv root)"/versions/3.10.*/bin/python 2>/dev/null | sort -V | tail -n 1)"; do
+    [ -n "$candidate" ] || continue
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then
+  if ! PY310=$(find_python310); then
+    cat >&2 <<'MSG'
+Python 3.10 is needed (Rasa Open Source 3.6 does not run on 3.11 or newer) and none was found.
+Install it, then run this again. For example:
+  - Debian/Ubuntu:  apt-get install python3.10 python3.10-venv   (or use the deadsnakes PPA)
+  - pyenv:          pyenv install 3.10.13
+  - macOS:          brew install python@3.10
+MSG
+    exit 1
+  fi
+  echo "setup: creating $VENV with $PY310"
+  rm -rf "$VENV"
+  "$PY310" -m venv "$VENV"
+fi
+
+stamp="$VENV/.installed-$(cat $STAMP_INPUTS | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  echo "setup: installing pinned packages (a few minutes the first time)"
+  "$VENV/bin/python" -m pip install --quiet --upgrade "pip==23.3.2" "setuptools==69.5.1" "wheel==0.43.0"
+  "$VENV/bin/python" -m pip install --quiet -c constraints.txt -e ".[test]"
+  # pip's resolver can leave a broken set behind when pins drift: fail loudly instead.
+  "$VENV/bin/python" -m pip check
+  rm -f "$VENV"/.installed-*
+  touch "$stamp"
+fi
+
+# The official Dutch pipeline first; a machine without a route to its host keeps the
+# offline pipeline (built below) and the NLU component falls back to it with a warning.
+if ! "$VENV/bin/python" -c 'import nl_core_news_sm' 2>/dev/null; then
+  mkdir -p var/spacy
+  if [ ! -f var/spacy/.download-tried ] || [ -n "${RETRY_SPACY_DOWNLOAD:-}" ]; then
+    echo "setup: trying the official spaCy pipeline nl_core_news_sm-3.4.0"
+    if PIP_DEFAULT_TIMEOUT=15 timeout 120 "$VENV/bin/python" -m spacy download nl_core_news_sm-3.4.0 --direct >var/spacy/download.log 2>&1; then
+      echo "setup: nl_core_news_sm installed"
+    else
+      echo "setup: nl_core_news_sm could not be downloaded (see var/spacy/download.log); using the offline Dutch pipeline"
+    fi
+    touch var/spacy/.download-tried
+  fi
+fi
+"$VENV/bin/python" -m bot.nlu.offline_pipeline --ensure
