@@ -62,4 +62,4 @@ if ! "$VENV/bin/python" -c 'import nl_core_news_sm' 2>/dev/null; then
     touch var/spacy/.download-tried
   fi
 fi
-"$VENV/bin/python" -m bot.nlu.offline_pipeline --ensure
+"$VENV/bin/python" -m bot.nlu.offline_pipeline --ensure --record var/spacy/pipeline-in-use

@@ -1,0 +1,59 @@
+"""The application factory."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+from aiohttp_session import session_middleware
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+from cryptography.fernet import Fernet
+
+from backend import db, status
+from backend.api import service_token_middleware
+from backend.config import CONFIG, Config
+from backend.dashboard import FILTERS, csrf_middleware
+from backend.middleware import error_middleware, security_headers_middleware
+from backend.ratelimit import LOGIN_LIMITER, LoginLimiter
+from backend.routes import setup_routes
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+# The largest valid insight (5000 characters, JSON-escaped) stays well under this.
+MAX_BODY_BYTES = 128 * 1024
+SESSION_MAX_AGE_SECONDS = 8 * 3600
+
+
+def create_app(config: Config) -> web.Application:
+    config.check_serving()
+    storage = EncryptedCookieStorage(
+        Fernet(config.session_secret),
+        cookie_name="dossier_session",
+        max_age=SESSION_MAX_AGE_SECONDS,
+        httponly=True,
+        samesite="Lax",
+        secure=config.cookie_secure,
+    )
+    app = web.Application(
+        client_max_size=MAX_BODY_BYTES,
+        middlewares=[
+            security_headers_middleware,
+            error_middleware,
+            session_middleware(storage),
+            csrf_middleware,
+            service_token_middleware,
+        ],
+    )
+    app[CONFIG] = config
+    app[LOGIN_LIMITER] = LoginLimiter()
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        filters=FILTERS,
+        undefined=jinja2.StrictUndefined,
+    )
+    app.cleanup_ctx.append(db.engine_ctx)
+    app.cleanup_ctx.append(status.http_client_ctx)
+    setup_routes(app)
+    return app

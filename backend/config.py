@@ -1,0 +1,130 @@
+"""Settings, read once from the environment. Nothing here connects to anything."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+
+from aiohttp import web
+from cryptography.fernet import Fernet
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# Anchored at the repository root, so the CLI and the server find the same file from any cwd.
+DEFAULT_DATABASE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'dossier.db'}"
+
+_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+_SYNC_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg2"}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def _backend_name(url: URL) -> str:
+    name = url.get_backend_name()
+    # SQLAlchemy 1.4 dropped the old "postgres://" alias that hosting providers still hand out.
+    return "postgresql" if name == "postgres" else name
+
+
+def _with_driver(database_url: str, drivers: Mapping[str, str]) -> URL:
+    try:
+        url = make_url(database_url)
+    except ArgumentError as exc:
+        raise ConfigError(f"DATABASE_URL is not a valid SQLAlchemy URL: {exc}") from None
+    backend = _backend_name(url)
+    if backend not in drivers:
+        raise ConfigError(f"DATABASE_URL: unsupported database {backend!r} (use sqlite or postgresql)")
+    return url.set(drivername=drivers[backend])
+
+
+def async_url(database_url: str) -> URL:
+    """The URL for the application's async engine (aiosqlite or asyncpg)."""
+    return _with_driver(database_url, _ASYNC_DRIVERS)
+
+
+def sync_url(database_url: str) -> URL:
+    """The URL for Alembic, which runs with the synchronous drivers."""
+    return _with_driver(database_url, _SYNC_DRIVERS)
+
+
+def _parse_bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def _parse_port(raw: str) -> int:
+    try:
+        port = int(raw)
+    except ValueError:
+        raise ConfigError(f"BACKEND_PORT must be a number, not {raw!r}") from None
+    if not 0 < port < 65536:
+        raise ConfigError(f"BACKEND_PORT must be between 1 and 65535, not {port}")
+    return port
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str = DEFAULT_DATABASE_URL
+    service_token: Optional[str] = None
+    session_secret: Optional[str] = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = "http://127.0.0.1:8000"
+    rasa_url: str = "http://127.0.0.1:5005"
+    cookie_secure: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Config":
+        env = os.environ if environ is None else environ
+        port = _parse_port(env.get("BACKEND_PORT") or "8000")
+        public_url = (env.get("PUBLIC_URL") or f"http://127.0.0.1:{port}").rstrip("/")
+        secure_raw = env.get("COOKIE_SECURE")
+        cookie_secure = (
+            _parse_bool("COOKIE_SECURE", secure_raw)
+            if secure_raw
+            else public_url.lower().startswith("https://")
+        )
+        return cls(
+            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            service_token=env.get("SERVICE_TOKEN") or None,
+            session_secret=env.get("SESSION_SECRET") or None,
+            host=env.get("BACKEND_HOST") or "127.0.0.1",
+            port=port,
+            public_url=public_url,
+            rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
+            cookie_secure=cookie_secure,
+        )
+
+    @property
+    def dialect(self) -> str:
+        return _backend_name(make_url(self.database_url))
+
+    def check_database_url(self) -> None:
+        async_url(self.database_url)
+
+    def check_serving(self) -> None:
+        """Raises ConfigError unless everything needed to serve requests is set."""
+        self.check_database_url()
+        if not self.service_token:
+            raise ConfigError("SERVICE_TOKEN is not set: the action server authenticates with it")
+        if not self.session_secret:
+            raise ConfigError(
+                "SESSION_SECRET is not set: generate one with "
+                "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+            )
+        try:
+            Fernet(self.session_secret)
+        except (ValueError, TypeError):
+            raise ConfigError("SESSION_SECRET must be a Fernet key (32 url-safe base64-encoded bytes)") from None
+
+
+CONFIG = web.AppKey("config", Config)

@@ -1,0 +1,28 @@
+"""Domain errors raised by the query and validation functions.
+
+The HTTP layer (backend.middleware) and the CLI map them to answers; nothing here knows HTTP.
+"""
+
+
+class DossierError(Exception):
+    """Base class; the message is safe to show (it never contains personal data)."""
+
+
+class ClientNotFound(DossierError):
+    pass
+
+
+class CounsellorNotFound(DossierError):
+    pass
+
+
+class DuplicateEmail(DossierError):
+    pass
+
+
+class NoConsent(DossierError):
+    pass
+
+
+class InvalidInput(DossierError):
+    pass

@@ -1,0 +1,102 @@
+"""One place where failures become answers: JSON under /api/, a Dutch page elsewhere."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Dict, Tuple, Type
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from backend.api import PREFIX, json_error
+from backend.errors import (
+    ClientNotFound,
+    CounsellorNotFound,
+    DossierError,
+    DuplicateEmail,
+    InvalidInput,
+    NoConsent,
+)
+
+logger = logging.getLogger(__name__)
+
+DOMAIN_ERRORS: Dict[Type[DossierError], Tuple[int, str]] = {
+    ClientNotFound: (404, "client_not_found"),
+    CounsellorNotFound: (404, "counsellor_not_found"),
+    DuplicateEmail: (409, "duplicate_email"),
+    NoConsent: (403, "no_consent"),
+    InvalidInput: (400, "invalid_input"),
+}
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    429: "too_many_requests",
+}
+
+# Plain B1 Dutch for the dashboard's error pages.
+PAGE_TEXTS = {
+    400: ("Dat lukte niet", "Er klopt iets niet in wat je stuurde. Probeer het opnieuw."),
+    403: (
+        "Dat mag niet",
+        "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens.",
+    ),
+    404: ("Niet gevonden", "Deze pagina bestaat niet, of je hebt er geen toegang toe."),
+    405: ("Dat lukte niet", "Deze pagina kan dat niet doen."),
+    413: ("Te groot", "Wat je stuurde is te groot."),
+    500: ("Er ging iets mis", "Er ging iets mis bij ons. Probeer het later opnieuw."),
+}
+
+
+def error_page(request: web.Request, status: int) -> web.Response:
+    title, text = PAGE_TEXTS.get(status, PAGE_TEXTS[400] if status < 500 else PAGE_TEXTS[500])
+    try:
+        response = aiohttp_jinja2.render_template(
+            "error.html", request, {"title": title, "text": text}, status=status
+        )
+    except Exception:  # a broken template must not hide the original error
+        logger.exception("could not render the error page")
+        response = web.Response(text=f"{title}. {text}", status=status)
+    return response
+
+
+def _answer(request: web.Request, status: int, code: str, message: str) -> web.Response:
+    if request.path.startswith(PREFIX):
+        return json_error(status, code, message)
+    return error_page(request, status)
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler):
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = HTTP_CODES.get(exc.status, "error")
+        return _answer(request, exc.status, code, exc.reason)
+    except DossierError as exc:
+        status, code = DOMAIN_ERRORS.get(type(exc), (400, "invalid_input"))
+        return _answer(request, status, code, str(exc))
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        # The path holds ids only; bodies (personal data) are never logged.
+        logger.exception("unexpected error on %s %s", request.method, request.path)
+        return _answer(request, 500, "internal_error", "unexpected error; see the backend log")
+
+
+@web.middleware
+async def security_headers_middleware(request: web.Request, handler):
+    response = await handler(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if not request.path.startswith("/static/"):
+        # Dossier pages hold personal data: no copies in shared or browser caches.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

@@ -1,0 +1,25 @@
+"""Consent: nothing goes into the dossier before the client says yes."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions import dossier
+
+
+class ActionRecordConsent(Action):
+    def name(self) -> Text:
+        return "action_record_consent"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        given = tracker.get_slot("consent_answer") is True
+        await dossier.record_consent(tracker.sender_id, given)
+        if given:
+            dispatcher.utter_message(response="utter_consent_thanks")
+            dispatcher.utter_message(response="utter_menu")
+        else:
+            dispatcher.utter_message(response="utter_consent_refused")
+        return [SlotSet("consent_given", given), SlotSet("consent_answer", None)]

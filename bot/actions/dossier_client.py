@@ -1,0 +1,100 @@
+"""Typed client for the dossier backend's JSON API (see docs/architecture.md)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+import aiohttp
+
+logger = logging.getLogger(__name__)
+
+
+class DossierError(Exception):
+    """Base class of what the dossier client raises."""
+
+
+class DossierUnavailable(DossierError):
+    """The backend could not be reached or failed: worth retrying later."""
+
+
+class ClientUnknown(DossierError):
+    """No client is linked to this chat id: retrying will not help."""
+
+
+class ConsentMissing(DossierError):
+    """The client has not given consent, so nothing may be stored."""
+
+
+class DossierRejected(DossierError):
+    """The backend refused the request as invalid: retrying will not help."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    client_id: int
+    name: str
+    consent_given: Optional[bool]
+    formal: bool
+
+
+class DossierClient:
+    """One HTTP session per process, reused by every action call."""
+
+    def __init__(self, base_url: str, token: str, timeout_seconds: float = 3.0) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._token = token
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._session: Optional[aiohttp.ClientSession] = None
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                timeout=self._timeout,
+                headers={"Authorization": f"Bearer {self._token}"},
+            )
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def _request(self, method: str, path: str, body: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        url = f"{self._base_url}/api/v1{path}"
+        try:
+            async with self._http().request(method, url, json=body) as response:
+                payload = await response.json(content_type=None)
+                status = response.status
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            raise DossierUnavailable(f"{method} {path}: {error!r}") from error
+        if status >= 500:
+            raise DossierUnavailable(f"{method} {path}: HTTP {status}")
+        if status == 404:
+            raise ClientUnknown(path)
+        if status == 403 and isinstance(payload, dict) and payload.get("error") == "no_consent":
+            raise ConsentMissing(path)
+        if status >= 400:
+            raise DossierRejected(f"{method} {path}: HTTP {status} {payload!r}")
+        return payload if isinstance(payload, dict) else {}
+
+    async def profile(self, chat_id: str) -> Profile:
+        data = await self._request("GET", f"/chats/{chat_id}")
+        return Profile(
+            client_id=data["client_id"],
+            name=data.get("name", ""),
+            consent_given=(data.get("consent") or {}).get("given"),
+            formal=bool(data.get("formal")),
+        )
+
+    async def set_consent(self, chat_id: str, given: bool, version: str) -> None:
+        await self._request("PUT", f"/chats/{chat_id}/consent", {"given": given, "version": version})
+
+    async def store_insight(self, chat_id: str, insight: Dict[str, Any]) -> int:
+        data = await self._request("POST", f"/chats/{chat_id}/insights", insight)
+        return int(data["insight_id"])
+
+    async def insights(self, chat_id: str, category: Optional[str] = None) -> List[Dict[str, Any]]:
+        query = f"?category={category}" if category else ""
+        data = await self._request("GET", f"/chats/{chat_id}/insights{query}")
+        return list(data.get("insights", []))

@@ -1,0 +1,91 @@
+"""Reviewing proposed points one by one, then storing the confirmed ones.
+
+Shared by every exercise: an exercise fills `review_points` with {category, value, sentence}
+and activates `insight_review_form`. The client keeps, drops or rewords each point.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions import dossier
+from bot.actions.exercise import clear_exercise
+from bot.actions.free_text import is_real_answer
+from bot.actions.wording import join_dutch
+
+MAX_VALUE_CHARS = 200
+
+
+def _points_and_index(tracker: Tracker) -> tuple[List[Dict[str, Any]], int]:
+    return list(tracker.get_slot("review_points") or []), int(tracker.get_slot("review_index") or 0)
+
+
+class ActionAskPointDecision(Action):
+    def name(self) -> Text:
+        return "action_ask_point_decision"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        points, index = _points_and_index(tracker)
+        if index < len(points):
+            dispatcher.utter_message(
+                response="utter_ask_point_decision",
+                number=index + 1,
+                total=len(points),
+                value=points[index]["value"],
+            )
+        return []
+
+
+class ValidateInsightReviewForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_insight_review_form"
+
+    async def validate_point_decision(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        points, index = _points_and_index(tracker)
+        if index >= len(points):
+            return {"point_decision": "done"}
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        point = dict(points[index])
+        if intent == "affirm":
+            point["status"] = "confirmed"
+        elif intent == "deny":
+            point["status"] = "dropped"
+        elif isinstance(value, str) and is_real_answer(value):
+            # Anything else is the client's own wording of the point.
+            point["value"] = value.strip()[:MAX_VALUE_CHARS]
+            point["status"] = "confirmed"
+        else:
+            dispatcher.utter_message(response="utter_reask_free_text")
+            return {"point_decision": None}
+        points[index] = point
+        index += 1
+        return {
+            "review_points": points,
+            "review_index": index,
+            "point_decision": "done" if index >= len(points) else None,
+        }
+
+
+class ActionStoreInsights(Action):
+    def name(self) -> Text:
+        return "action_store_insights"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        points, _ = _points_and_index(tracker)
+        confirmed = [point for point in points if point.get("status") == "confirmed"]
+        if not confirmed:
+            dispatcher.utter_message(response="utter_nothing_saved")
+        else:
+            result = await dossier.save_insights(tracker.sender_id, confirmed)
+            values = join_dutch(point["value"] for point in confirmed)
+            if result.queued:
+                dispatcher.utter_message(response="utter_insights_queued", values=values)
+            elif result.stored:
+                dispatcher.utter_message(response="utter_insights_saved", values=values)
+            else:
+                dispatcher.utter_message(response="utter_insights_not_linked", values=values)
+        dispatcher.utter_message(response="utter_exercise_done")
+        return clear_exercise()

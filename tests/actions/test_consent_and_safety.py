@@ -1,0 +1,36 @@
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.consent import ActionRecordConsent
+from bot.actions.safety import ActionFlagCrisis
+from tests.actions.conftest import DOMAIN
+
+
+def responses(dispatcher: CollectingDispatcher) -> list:
+    return [message.get("response") for message in dispatcher.messages]
+
+
+async def test_yes_to_consent_is_stored_and_opens_the_menu(fake_dossier, make_tracker):
+    fake_dossier.consent["chat-1"] = None
+    dispatcher = CollectingDispatcher()
+    events = await ActionRecordConsent().run(dispatcher, make_tracker({"consent_answer": True}, "/affirm", "affirm"), DOMAIN)
+    assert events == [SlotSet("consent_given", True), SlotSet("consent_answer", None)]
+    assert responses(dispatcher) == ["utter_consent_thanks", "utter_menu"]
+    assert fake_dossier.consent["chat-1"] is True
+
+
+async def test_no_to_consent_is_respected(fake_dossier, make_tracker):
+    fake_dossier.consent["chat-1"] = None
+    dispatcher = CollectingDispatcher()
+    events = await ActionRecordConsent().run(dispatcher, make_tracker({"consent_answer": False}, "nee", "deny"), DOMAIN)
+    assert events == [SlotSet("consent_given", False), SlotSet("consent_answer", None)]
+    assert responses(dispatcher) == ["utter_consent_refused"]
+    assert fake_dossier.consent["chat-1"] is False
+
+
+async def test_crisis_flag_keeps_the_clients_message(fake_dossier, make_tracker):
+    text = "ik wil er niet meer zijn"
+    events = await ActionFlagCrisis().run(CollectingDispatcher(), make_tracker({}, text, "crisis"), DOMAIN)
+    assert events == []
+    [flag] = fake_dossier.insights.values()
+    assert (flag["category"], flag["sentence"]) == ("crisis", text)

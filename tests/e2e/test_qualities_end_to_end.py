@@ -1,0 +1,68 @@
+"""The whole product on real processes: a new client consents, does the qualities exercise in
+Dutch, and the confirmed qualities are in the dossier export."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.stack import Stack
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    running = Stack.create(tmp_path_factory.mktemp("stack"))
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def client(stack):
+    stack.admin("counsellors", "create", "--email", "an@example.org", "--name", "An Peeters", "--password-stdin", stdin="geheim-wachtwoord-123\n")
+    return stack.admin("clients", "create", "--counsellor", "an@example.org", "--name", "Anaïs De Smet")
+
+
+def texts(answers):
+    return " ".join(answer.get("text", "") for answer in answers)
+
+
+def test_new_client_consents_does_the_qualities_exercise_and_the_counsellor_gets_it(stack, client):
+    chat = client["chat_id"]
+    opening = stack.say(chat, "hallo")
+    assert "computerprogramma" in texts(opening)
+    assert any(answer.get("buttons") for answer in opening), "consent is asked with buttons"
+
+    consented = texts(stack.say(chat, "/affirm"))
+    assert "beginnen" in consented or "starten" in consented
+    assert "moment" in texts(stack.say(chat, "/start_qualities"))
+    assert "Wat" in texts(stack.say(chat, "Vorige week heb ik een boze klant met veel geduld geholpen."))
+    proposal = texts(stack.say(chat, "Ik heb alles nauwkeurig nagekeken en rustig uitgelegd."))
+    assert "geduldig" in proposal
+
+    first = texts(stack.say(chat, "geduldig en nauwkeurig"))
+    assert "geduldig" in first
+    second = texts(stack.say(chat, "/affirm"))
+    assert "nauwkeurig" in second
+    saved = texts(stack.say(chat, "/affirm"))
+    assert "bewaard" in saved.lower()
+
+    export = stack.admin("clients", "export", "--client", str(client["client_id"]))
+    qualities = {insight["value"]: insight for insight in export["insights"] if insight["category"] == "quality"}
+    assert set(qualities) == {"geduldig", "nauwkeurig"}
+    assert "boze klant" in qualities["geduldig"]["sentence"]
+
+
+@pytest.mark.parametrize(
+    "nasty",
+    ["", "😀😀😀", "x" * 10_000, "<script>alert(1)</script>", "'; DROP TABLE insights; --", "{{ 7*7 }} {% raw %}"],
+    ids=["empty", "emoji", "10k", "html", "sql", "template"],
+)
+def test_bad_input_gets_an_answer_and_breaks_nothing(stack, nasty):
+    answers = stack.say("nasty-input-chat", nasty)
+    assert isinstance(answers, list)
+    assert stack.say("nasty-input-chat", "hallo"), "the bot still answers afterwards"
+
+
+def test_status_page_names_the_spacy_pipeline(stack):
+    status = requests.get(f"{stack.env['BACKEND_URL']}/api/v1/status", timeout=10).json()
+    assert status["spacy_pipeline"] in {"nl_core_news_sm", "nl_offline_lookup"}

@@ -1,0 +1,104 @@
+"""Starts the real processes (backend, action server, Rasa) on free ports for a test."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import requests
+
+from tools.readiness import health_urls, wait_until_ready
+from tools.stack_env import ROOT, stack_env
+
+VENV_BIN = Path(sys.executable).parent
+STARTUP_TIMEOUT_SECONDS = 300
+STOP_TIMEOUT_SECONDS = 20
+
+
+def free_port() -> int:
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def commands(env: Dict[str, str]) -> Dict[str, List[str]]:
+    return {
+        "backend": [sys.executable, "-m", "backend", "serve", "--port", env["BACKEND_PORT"]],
+        "actions": [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", env["ACTIONS_PORT"]],
+        "rasa": [
+            str(VENV_BIN / "rasa"), "run", "--enable-api", "--port", env["RASA_PORT"],
+            "--model", env["RASA_MODEL"], "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        ],
+    }
+
+
+@dataclass
+class Stack:
+    var_dir: Path
+    env: Dict[str, str]
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, var_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> "Stack":
+        from cryptography.fernet import Fernet
+
+        base = {
+            **os.environ,
+            "SERVICE_TOKEN": "test-token-" + os.urandom(8).hex(),
+            "SESSION_SECRET": Fernet.generate_key().decode(),
+            "OUTBOX_RETRY_SECONDS": "1",
+            **(extra_env or {}),
+        }
+        env = stack_env(base, rasa_port=free_port(), actions_port=free_port(), backend_port=free_port(), var_dir=var_dir)
+        return cls(var_dir=var_dir, env=env)
+
+    def start(self, *names: str) -> None:
+        names = names or ("backend", "actions", "rasa")
+        for name in names:
+            log = open(self.var_dir / f"{name}.log", "ab")
+            self.processes[name] = subprocess.Popen(
+                commands(self.env)[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        urls = {name: url for name, url in health_urls(self.env).items() if name in names}
+        try:
+            wait_until_ready(urls, STARTUP_TIMEOUT_SECONDS)
+        except TimeoutError:
+            self.stop()
+            raise AssertionError(f"stack did not start; logs:\n{self.logs()}")
+
+    def stop(self, *names: str) -> None:
+        for name in names or list(self.processes):
+            process = self.processes.pop(name, None)
+            if process is None:
+                continue
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=STOP_TIMEOUT_SECONDS)
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}" for log in self.var_dir.glob("*.log"))
+
+    def admin(self, *args: str, stdin: str = "") -> dict:
+        result = subprocess.run(
+            [sys.executable, "-m", "backend", *args], cwd=ROOT, env=self.env, input=stdin,
+            capture_output=True, text=True, timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    def say(self, chat_id: str, text: str) -> List[dict]:
+        response = requests.post(
+            f"{self.env['RASA_URL']}/webhooks/rest/webhook", json={"sender": chat_id, "message": text}, timeout=60
+        )
+        response.raise_for_status()
+        return response.json()

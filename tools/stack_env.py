@@ -1,0 +1,60 @@
+"""The environment of the three processes: defaults, overridable by the caller's environment.
+
+Development secrets (service token, session key) are generated once into var/secrets.env,
+which is never committed; in production set SERVICE_TOKEN and SESSION_SECRET yourself.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Dict, Mapping, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRETS_FILE = ROOT / "var" / "secrets.env"
+
+
+def _generated_secrets() -> Dict[str, str]:
+    from cryptography.fernet import Fernet
+
+    if not SECRETS_FILE.exists():
+        SECRETS_FILE.parent.mkdir(parents=True, exist_ok=True)
+        SECRETS_FILE.write_text(
+            f"SERVICE_TOKEN={secrets.token_urlsafe(32)}\nSESSION_SECRET={Fernet.generate_key().decode()}\n"
+        )
+        SECRETS_FILE.chmod(0o600)
+    pairs = (line.split("=", 1) for line in SECRETS_FILE.read_text().splitlines() if "=" in line)
+    return {key: value for key, value in pairs}
+
+
+def stack_env(
+    base: Optional[Mapping[str, str]] = None,
+    *,
+    rasa_port: int = 5005,
+    actions_port: int = 5055,
+    backend_port: int = 8000,
+    var_dir: Path = ROOT / "var",
+) -> Dict[str, str]:
+    """Environment for Rasa, the action server and the backend; `base` values win."""
+    base = dict(os.environ if base is None else base)
+    var_dir.mkdir(parents=True, exist_ok=True)
+    defaults = {
+        "RASA_PORT": str(rasa_port),
+        "ACTIONS_PORT": str(actions_port),
+        "BACKEND_PORT": str(backend_port),
+        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "BACKEND_URL": f"http://127.0.0.1:{backend_port}",
+        "PUBLIC_URL": f"http://127.0.0.1:{backend_port}",
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
+        "DATABASE_URL": f"sqlite:///{var_dir}/dossier.sqlite3",
+        "TRACKER_STORE_URL": f"sqlite:///{var_dir}/rasa_tracker.sqlite3",
+        "OUTBOX_PATH": str(var_dir / "outbox.sqlite3"),
+        "RASA_MODEL": str(ROOT / "models" / "loopbaan.tar.gz"),
+        "PYTHONPATH": str(ROOT),
+        # Rasa and TensorFlow are chatty and phone home by default.
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+    if "SERVICE_TOKEN" not in base or "SESSION_SECRET" not in base:
+        defaults.update(_generated_secrets())
+    return {**defaults, **base}
