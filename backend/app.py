@@ -51,7 +51,6 @@ def create_app(config: Config) -> web.Application:
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=True,
         filters=FILTERS,
-        undefined=jinja2.StrictUndefined,
     )
     app.cleanup_ctx.append(db.engine_ctx)
     app.cleanup_ctx.append(status.http_client_ctx)

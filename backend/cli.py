@@ -1,0 +1,186 @@
+"""`python -m backend`: serve the app, and the admin commands of CONTRACT.md.
+
+Each admin command migrates first, prints one JSON object on stdout and exits 0; a mistake
+prints a message on stderr and exits 2.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from typing import Any, Awaitable, Callable, Dict, List, Optional
+
+from sqlalchemy.exc import OperationalError
+
+from backend import db, queries, serializers, validation
+from backend.config import Config, ConfigError
+from backend.errors import CounsellorNotFound, DossierError
+from backend.passwords import hash_password
+
+logger = logging.getLogger(__name__)
+
+EXIT_USAGE = 2
+DEMO_EMAIL = "demo@example.org"
+DEMO_NAME = "Demo Begeleider"
+DEMO_CLIENT = "Demo Cliënt"
+
+
+def _print_json(data: Dict[str, Any], indent: Optional[int] = None) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=indent))
+
+
+def _invite_url(config: Config, invite_token: str) -> str:
+    return f"{config.public_url}/chat/{invite_token}"
+
+
+async def _with_session(config: Config, work: Callable[[Any], Awaitable[Dict[str, Any]]]):
+    engine = db.create_engine(config.database_url)
+    try:
+        async with db.make_sessionmaker(engine)() as s:
+            return await work(s)
+    finally:
+        await engine.dispose()
+
+
+def _read_password(stdin) -> str:
+    # One line from a pipe or a prompt; only the line ending is not part of the password.
+    return validation.password(stdin.readline().rstrip("\r\n"))
+
+
+async def _create_counsellor(config: Config, args) -> Dict[str, Any]:
+    email = validation.email(args.email)
+    name = validation.name(args.name)
+    password = _read_password(sys.stdin)
+    password_hash = hash_password(password)
+
+    async def work(s):
+        counsellor = await queries.create_counsellor(s, email, name, password_hash)
+        return {"counsellor_id": counsellor.id}
+
+    return await _with_session(config, work)
+
+
+async def _create_client(config: Config, args) -> Dict[str, Any]:
+    email = validation.email(args.counsellor)
+    name = validation.name(args.name)
+
+    async def work(s):
+        counsellor = await queries.counsellor_by_email(s, email)
+        client = await queries.create_client(s, counsellor.id, name)
+        return {
+            "client_id": client.id,
+            "chat_id": client.chat_id,
+            "invite_url": _invite_url(config, client.invite_token),
+        }
+
+    return await _with_session(config, work)
+
+
+async def _export_client(config: Config, args) -> Dict[str, Any]:
+    async def work(s):
+        client = await queries.client_by_id(s, args.client)
+        return serializers.dossier_export(client, await queries.all_insights(s, client.id))
+
+    return await _with_session(config, work)
+
+
+async def _demo(config: Config, args) -> Dict[str, Any]:
+    password = validation.password(os.environ.get("DEMO_PASSWORD") or "demo-wachtwoord")
+    password_hash = hash_password(password)
+
+    async def work(s):
+        try:
+            counsellor = await queries.counsellor_by_email(s, DEMO_EMAIL)
+            # Idempotent: a second run keeps the data and makes the printed password true.
+            await queries.set_password_hash(s, counsellor.id, password_hash)
+        except CounsellorNotFound:
+            counsellor = await queries.create_counsellor(s, DEMO_EMAIL, DEMO_NAME, password_hash)
+        client = await queries.client_by_name(s, counsellor.id, DEMO_CLIENT)
+        if client is None:
+            client = await queries.create_client(s, counsellor.id, DEMO_CLIENT)
+        return {
+            "login": {"url": f"{config.public_url}/login", "email": DEMO_EMAIL, "password": password},
+            "counsellor_id": counsellor.id,
+            "client_id": client.id,
+            "chat_id": client.chat_id,
+            "invite_url": _invite_url(config, client.invite_token),
+        }
+
+    return await _with_session(config, work)
+
+
+def _serve(config: Config, args) -> None:
+    from aiohttp import web
+
+    from backend.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config.check_serving()
+    db.upgrade(config.database_url)
+    host = args.host or config.host
+    port = args.port or config.port
+    logger.info("dashboard: %s/  status: %s/status", config.public_url, config.public_url)
+    # run_app turns SIGINT and SIGTERM into a graceful exit; do not wait long for stragglers.
+    web.run_app(create_app(config), host=host, port=port, shutdown_timeout=5, handle_signals=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m backend", description="Dossier backend and admin commands."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="migrate the database, then serve the API and dashboard")
+    serve.add_argument("--host", help="address to listen on (default: BACKEND_HOST)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: BACKEND_PORT)")
+    serve.set_defaults(run=_serve, is_async=False)
+
+    demo = commands.add_parser("demo", help="create a demo counsellor and client (idempotent)")
+    demo.set_defaults(run=_demo, is_async=True)
+
+    counsellors = commands.add_parser("counsellors", help="manage counsellors")
+    counsellor_commands = counsellors.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = counsellor_commands.add_parser("create", help="create a counsellor")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument(
+        "--password-stdin", action="store_true", required=True,
+        help="read the password from the first line of standard input",
+    )
+    create.set_defaults(run=_create_counsellor, is_async=True)
+
+    clients = commands.add_parser("clients", help="manage clients")
+    client_commands = clients.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = client_commands.add_parser("create", help="create a client for a counsellor")
+    create.add_argument("--counsellor", required=True, metavar="EMAIL", help="the counsellor's e-mail")
+    create.add_argument("--name", required=True)
+    create.set_defaults(run=_create_client, is_async=True)
+    export = client_commands.add_parser("export", help="print a client's whole dossier as JSON")
+    export.add_argument("--client", required=True, type=int, metavar="ID")
+    export.set_defaults(run=_export_client, is_async=True)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    # JSON is UTF-8 whatever the locale says ("Cliënt" must not crash a C-locale shell).
+    sys.stdout.reconfigure(encoding="utf-8")
+    args = build_parser().parse_args(argv)
+    try:
+        config = Config.from_env()
+        if not args.is_async:
+            args.run(config, args)
+            return 0
+        config.check_database_url()
+        db.upgrade(config.database_url)
+        result = asyncio.run(args.run(config, args))
+    except (ConfigError, DossierError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OperationalError as exc:
+        print(f"error: the database cannot be used: {exc.orig}", file=sys.stderr)
+        return 1
+    _print_json(result, indent=2 if args.command == "clients" and args.action == "export" else None)
+    return 0
