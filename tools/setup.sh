@@ -40,12 +40,24 @@ fi
 stamp="$VENV/.installed-$(cat $STAMP_INPUTS | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "setup: installing pinned packages (a few minutes the first time)"
-  "$VENV/bin/python" -m pip install --quiet --upgrade "pip==23.3.2" "setuptools==69.5.1" "wheel==0.43.0"
+  "$VENV/bin/python" -m pip install --quiet --upgrade "pip==23.3.2" "setuptools==70.3.0" "wheel==0.43.0"
   "$VENV/bin/python" -m pip install --quiet -c constraints.txt -e ".[test]"
   # pip's resolver can leave a broken set behind when pins drift: fail loudly instead.
   "$VENV/bin/python" -m pip check
   rm -f "$VENV"/.installed-*
   touch "$stamp"
+fi
+
+# Browser tests drive Debian's chromium (a browser download cannot be fetched everywhere).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Debian's chromium and chromium-driver for the browser tests"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    echo "setup: chromium is missing; the browser tests need it (apt-get install chromium chromium-driver)" >&2
+    exit 1
+  fi
 fi
 
 # The official Dutch pipeline first; a machine without a route to its host keeps the
