@@ -67,8 +67,14 @@ async def _rasa(app: web.Application) -> Dict[str, Any]:
 
 
 async def collect(app: web.Application) -> Dict[str, Any]:
+    """`spacy_pipeline` sits at the top level: the end-to-end tests and the page read it there."""
     database, rasa = await asyncio.gather(_database(app), _rasa(app))
-    return {"version": backend_version(), "database": database, "rasa": rasa}
+    return {
+        "version": backend_version(),
+        "database": database,
+        "rasa": {"reachable": rasa["reachable"]},
+        "spacy_pipeline": rasa["spacy_pipeline"],
+    }
 
 
 async def status_json(request: web.Request) -> web.Response:

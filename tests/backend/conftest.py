@@ -1,0 +1,148 @@
+"""Fixtures for the backend tests: a fresh, empty database and a fresh app per test.
+
+TEST_DATABASE_URL picks the database (default: a temporary SQLite file), e.g.
+    TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test
+On PostgreSQL every test starts by dropping the backend's tables from that database.
+"""
+from __future__ import annotations
+
+import os
+import re
+from typing import Any, Dict, Optional
+
+import pytest
+import pytest_asyncio
+from cryptography.fernet import Fernet
+from sqlalchemy import create_engine, text
+
+from backend import db
+from backend.app import create_app
+from backend.config import Config, sync_url
+from backend.models import metadata
+from backend.passwords import hash_password
+
+SERVICE_TOKEN = "test-service-token"
+PASSWORD = "juist-wachtwoord-1"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _drop_backend_tables(database_url: str) -> None:
+    engine = create_engine(sync_url(database_url), future=True)
+    try:
+        with engine.begin() as conn:
+            metadata.drop_all(conn, checkfirst=True)
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path / 'dossier.db'}"
+    _drop_backend_tables(url)
+    return url
+
+
+@pytest.fixture
+def config(database_url, unused_tcp_port) -> Config:
+    return Config(
+        database_url=database_url,
+        service_token=SERVICE_TOKEN,
+        session_secret=Fernet.generate_key().decode(),
+        public_url="http://127.0.0.1:8000",
+        # Nothing listens there: Rasa counts as down unless a test starts a fake one.
+        rasa_url=f"http://127.0.0.1:{unused_tcp_port}",
+        cookie_secure=False,
+    )
+
+
+@pytest.fixture
+def app(config):
+    return create_app(config)
+
+
+@pytest_asyncio.fixture
+async def client(aiohttp_client, app):
+    return await aiohttp_client(app)
+
+
+@pytest.fixture
+def auth() -> Dict[str, str]:
+    return {"Authorization": f"Bearer {SERVICE_TOKEN}"}
+
+
+class Dossier:
+    """Creates rows straight through the query functions, as the admin CLI would."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def counsellor(self, email: str = "an@example.org", name: str = "An Peeters", password: str = PASSWORD):
+        from backend import queries
+
+        async with db.session(self.app) as s:
+            return await queries.create_counsellor(s, email, name, hash_password(password))
+
+    async def client(self, counsellor_id: int, name: str = "Jan Janssens"):
+        from backend import queries
+
+        async with db.session(self.app) as s:
+            return await queries.create_client(s, counsellor_id, name)
+
+
+@pytest_asyncio.fixture
+async def dossier(client) -> Dossier:
+    """Needs the running test client: the engine exists only once the app has started."""
+    return Dossier(client.app)
+
+
+@pytest_asyncio.fixture
+async def chat(dossier) -> str:
+    """The chat id of a client without consent yet."""
+    counsellor = await dossier.counsellor()
+    return (await dossier.client(counsellor.id)).chat_id
+
+
+@pytest_asyncio.fixture
+async def consented_chat(client, chat, auth) -> str:
+    response = await client.put(f"/api/v1/chats/{chat}/consent", json={"given": True, "version": "v1"}, headers=auth)
+    assert response.status == 200
+    return chat
+
+
+def csrf_from(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "the page has a form with a CSRF token"
+    return match.group(1)
+
+
+async def login(client, email: str = "an@example.org", password: str = PASSWORD, *, allow_redirects: bool = False):
+    page = await client.get("/login")
+    token = csrf_from(await page.text())
+    return await client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        allow_redirects=allow_redirects,
+    )
+
+
+def insight_body(**overrides: Any) -> Dict[str, Any]:
+    body: Dict[str, Any] = {
+        "key": "chat-1:qualities:1",
+        "category": "quality",
+        "value": "geduldig",
+        "sentence": "Ik heb de boze klant rustig geholpen.",
+        "said_at": "2024-05-01T10:00:00+00:00",
+        "status": "confirmed",
+    }
+    body.update(overrides)
+    return body
+
+
+def cli_env(database_url: str, **extra: Optional[str]) -> Dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"SERVICE_TOKEN", "SESSION_SECRET", "PUBLIC_URL"}}
+    env["DATABASE_URL"] = database_url
+    env.update({k: v for k, v in extra.items() if v is not None})
+    return env
