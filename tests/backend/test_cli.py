@@ -1,0 +1,126 @@
+"""The admin command line of CONTRACT.md, run as a real process."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import cli_env, insight_body
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(database_url, *args, stdin="", **env):
+    return subprocess.run(
+        [sys.executable, "-m", "backend", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env=cli_env(database_url, **env),
+        timeout=120,
+    )
+
+
+def ok_json(result) -> dict:
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def failed(result) -> str:
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert result.stdout == ""
+    assert result.stderr.strip()
+    return result.stderr
+
+
+def create_counsellor(database_url, email="an@example.org", password="geheim-wachtwoord\n"):
+    return run_cli(database_url, "counsellors", "create", "--email", email, "--name", "An Peeters", "--password-stdin", stdin=password)
+
+
+def test_create_counsellor_then_a_duplicate_fails(database_url):
+    created = ok_json(create_counsellor(database_url))
+    assert isinstance(created["counsellor_id"], int)
+    assert set(created) == {"counsellor_id"}
+
+    duplicate = failed(create_counsellor(database_url, email="AN@example.org"))
+    assert "already exists" in duplicate
+
+
+@pytest.mark.parametrize(
+    "email, password, expected",
+    [("an@example.org", "\n", "password"), ("an@example.org", "", "password"), ("geen-adres", "geheim\n", "e-mail")],
+    ids=["empty-line", "no-input", "bad-email"],
+)
+def test_create_counsellor_rejects_bad_input(database_url, email, password, expected):
+    assert expected in failed(create_counsellor(database_url, email=email, password=password))
+
+
+def test_create_client_and_export_the_dossier(database_url):
+    ok_json(create_counsellor(database_url))
+    created = ok_json(
+        run_cli(database_url, "clients", "create", "--counsellor", "an@example.org", "--name", "Anaïs De Smet", PUBLIC_URL="https://dossier.example.org")
+    )
+    assert set(created) == {"client_id", "chat_id", "invite_url"}
+    assert len(created["chat_id"]) >= 22
+    assert created["invite_url"].startswith("https://dossier.example.org/chat/")
+    invite_token = created["invite_url"].rsplit("/", 1)[1]
+    assert len(invite_token) >= 22 and invite_token != created["chat_id"]
+
+    second = ok_json(run_cli(database_url, "clients", "create", "--counsellor", "an@example.org", "--name", "Tweede"))
+    assert second["chat_id"] != created["chat_id"]
+
+    export = ok_json(run_cli(database_url, "clients", "export", "--client", str(created["client_id"])))
+    for key in ("client", "insights", "actions", "contacts", "flags", "transcript"):
+        assert key in export
+    assert export["client"]["name"] == "Anaïs De Smet"
+    assert export["client"]["consent"] == {"given": None, "at": None, "version": None}
+    assert export["client"]["created_at"]
+    assert export["insights"] == [] and export["transcript"] == []
+
+
+def test_unknown_counsellor_and_unknown_client_fail(database_url):
+    assert "counsellor" in failed(run_cli(database_url, "clients", "create", "--counsellor", "niemand@example.org", "--name", "Jan"))
+    assert "client" in failed(run_cli(database_url, "clients", "export", "--client", "4242"))
+
+
+def test_usage_errors_exit_non_zero(database_url):
+    assert run_cli(database_url, "clients", "export", "--client", "abc").returncode == 2
+    assert run_cli(database_url, "counsellors", "create", "--email", "a@example.org", "--name", "A").returncode == 2
+    assert run_cli(database_url).returncode == 2
+
+
+def test_bad_database_url_is_a_clear_error(tmp_path):
+    assert "DATABASE_URL" in failed(run_cli("mysql://localhost/x", "clients", "export", "--client", "1"))
+
+
+def test_demo_is_idempotent(database_url):
+    first = ok_json(run_cli(database_url, "demo", DEMO_PASSWORD="proef-123"))
+    second = ok_json(run_cli(database_url, "demo", DEMO_PASSWORD="proef-123"))
+    assert first == second
+    assert first["login"]["email"] == "demo@example.org"
+    assert first["login"]["password"] == "proef-123"
+    assert first["invite_url"].endswith("/chat/" + first["invite_url"].rsplit("/", 1)[1])
+    export = ok_json(run_cli(database_url, "clients", "export", "--client", str(first["client_id"])))
+    assert export["client"]["name"] == "Demo Cliënt"
+
+
+@pytest.mark.asyncio
+async def test_the_chat_id_from_the_cli_works_in_the_api_and_the_export_has_its_insights(database_url, client, auth):
+    ok_json(create_counsellor(database_url))
+    created = ok_json(run_cli(database_url, "clients", "create", "--counsellor", "an@example.org", "--name", "Jan"))
+    chat = created["chat_id"]
+    profile = await (await client.get(f"/api/v1/chats/{chat}", headers=auth)).json()
+    assert profile["client_id"] == created["client_id"]
+    await client.put(f"/api/v1/chats/{chat}/consent", json={"given": True, "version": "v1"}, headers=auth)
+    await client.post(f"/api/v1/chats/{chat}/insights", json=insight_body(key="1"), headers=auth)
+    await client.post(f"/api/v1/chats/{chat}/insights", json=insight_body(key="2", status="proposed", value="twijfel"), headers=auth)
+
+    export = ok_json(run_cli(database_url, "clients", "export", "--client", str(created["client_id"])))
+    assert [(i["value"], i["status"]) for i in export["insights"]] == [("geduldig", "confirmed"), ("twijfel", "proposed")]
+    assert export["insights"][0]["sentence"] == "Ik heb de boze klant rustig geholpen."
+    assert export["client"]["consent"]["given"] is True

@@ -1,0 +1,67 @@
+"""Config.from_env: defaults, derived values and clear errors."""
+from __future__ import annotations
+
+import pytest
+from cryptography.fernet import Fernet
+
+from backend.app import create_app
+from backend.config import DEFAULT_DATABASE_URL, Config, ConfigError, async_url, sync_url
+
+
+def test_defaults():
+    config = Config.from_env({})
+    assert config.database_url == DEFAULT_DATABASE_URL
+    assert DEFAULT_DATABASE_URL.startswith("sqlite:///") and DEFAULT_DATABASE_URL.endswith("/var/dossier.db")
+    assert (config.host, config.port) == ("127.0.0.1", 8000)
+    assert config.public_url == "http://127.0.0.1:8000"
+    assert config.rasa_url == "http://127.0.0.1:5005"
+    assert config.cookie_secure is False
+    assert config.service_token is None and config.session_secret is None
+
+
+def test_public_url_follows_the_port_and_https_makes_cookies_secure():
+    assert Config.from_env({"BACKEND_PORT": "8123"}).public_url == "http://127.0.0.1:8123"
+    https = Config.from_env({"PUBLIC_URL": "https://dossier.example.org/"})
+    assert https.public_url == "https://dossier.example.org"
+    assert https.cookie_secure is True
+    assert Config.from_env({"PUBLIC_URL": "https://x.org", "COOKIE_SECURE": "false"}).cookie_secure is False
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"BACKEND_PORT": "acht"}, {"BACKEND_PORT": "70000"}, {"COOKIE_SECURE": "misschien"}],
+)
+def test_malformed_settings_are_config_errors(env):
+    with pytest.raises(ConfigError):
+        Config.from_env(env)
+
+
+def test_drivers_are_chosen_per_use():
+    assert async_url("sqlite:///var/x.db").drivername == "sqlite+aiosqlite"
+    assert sync_url("sqlite:///var/x.db").drivername == "sqlite+pysqlite"
+    assert async_url("postgresql://u@h/db").drivername == "postgresql+asyncpg"
+    assert sync_url("postgres://u@h/db").drivername == "postgresql+psycopg2"
+    assert async_url("postgresql+psycopg2://u:p%40ss@h/db").password == "p@ss"
+    with pytest.raises(ConfigError):
+        async_url("mysql://h/db")
+
+
+@pytest.mark.parametrize(
+    "changes, missing",
+    [
+        ({"service_token": None}, "SERVICE_TOKEN"),
+        ({"session_secret": None}, "SESSION_SECRET"),
+        ({"session_secret": "not-a-fernet-key"}, "SESSION_SECRET"),
+    ],
+)
+def test_serving_needs_the_secrets(changes, missing):
+    base = {"service_token": "t", "session_secret": Fernet.generate_key().decode()}
+    config = Config(**{**base, **changes})
+    with pytest.raises(ConfigError, match=missing):
+        create_app(config)
+
+
+def test_nothing_connects_when_the_app_is_built(tmp_path):
+    url = f"sqlite:///{tmp_path / 'nowhere' / 'dossier.db'}"
+    create_app(Config(database_url=url, service_token="t", session_secret=Fernet.generate_key().decode()))
+    assert not (tmp_path / "nowhere").exists()

@@ -1,0 +1,71 @@
+"""/status and /api/v1/status: versions and whether Rasa answers, with no login and no personal data."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from aiohttp import web
+
+from backend.app import create_app
+
+pytestmark = pytest.mark.asyncio
+
+
+async def fake_rasa(aiohttp_server, answer):
+    seen = []
+
+    async def parse(request):
+        seen.append(await request.json())
+        return web.json_response(answer)
+
+    app = web.Application()
+    app.router.add_post("/model/parse", parse)
+    server = await aiohttp_server(app)
+    return str(server.make_url("")).rstrip("/"), seen
+
+
+async def test_status_when_rasa_is_down(client, config):
+    response = await client.get("/api/v1/status")
+    assert response.status == 200
+    status = await response.json()
+    assert status["database"] == {"dialect": config.dialect, "reachable": True, "revision": "0001"}
+    assert status["rasa"] == {"reachable": False}
+    assert status["spacy_pipeline"] == "onbekend"
+    assert status["version"]
+
+
+async def test_status_names_the_spacy_pipeline_of_the_loaded_model(aiohttp_client, aiohttp_server, config):
+    rasa_url, seen = await fake_rasa(
+        aiohttp_server, {"text": "hallo", "intent": {"name": "greet"}, "spacy_pipeline": "nl_core_news_sm"}
+    )
+    client = await aiohttp_client(create_app(dataclasses.replace(config, rasa_url=rasa_url)))
+
+    status = await (await client.get("/api/v1/status")).json()
+    assert status["rasa"] == {"reachable": True}
+    assert status["spacy_pipeline"] == "nl_core_news_sm"
+    assert seen == [{"text": "hallo"}]
+
+    page = await client.get("/status")
+    assert page.status == 200
+    html = await page.text()
+    assert "nl_core_news_sm" in html and "antwoordt" in html
+    assert "Set-Cookie" not in page.headers
+
+
+async def test_rasa_without_the_pipeline_key_is_onbekend(aiohttp_client, aiohttp_server, config):
+    rasa_url, _ = await fake_rasa(aiohttp_server, {"text": "hallo"})
+    client = await aiohttp_client(create_app(dataclasses.replace(config, rasa_url=rasa_url)))
+    status = await (await client.get("/api/v1/status")).json()
+    assert status["rasa"] == {"reachable": True}
+    assert status["spacy_pipeline"] == "onbekend"
+
+
+async def test_status_page_is_public_and_in_dutch(client, dossier):
+    counsellor = await dossier.counsellor()
+    await dossier.client(counsellor.id, "Jan Janssens")
+    response = await client.get("/status")
+    assert response.status == 200
+    html = await response.text()
+    assert "onbekend" in html and "antwoordt niet" in html
+    assert "0001" in html
+    assert "Jan Janssens" not in html and "an@example.org" not in html
