@@ -119,7 +119,7 @@ def _serve(config: Config, args) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config.check_serving()
-    db.upgrade(config.database_url)
+    # create_app's engine context migrates to head before the first request.
     host = args.host or config.host
     port = args.port or config.port
     logger.info("dashboard: %s/  status: %s/status", config.public_url, config.public_url)

@@ -9,8 +9,7 @@ from typing import AsyncIterator, Optional
 from aiohttp import web
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import event
+from sqlalchemy import column, event, select, table
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import sessionmaker
 
@@ -67,9 +66,13 @@ def make_sessionmaker(engine: AsyncEngine) -> sessionmaker:
     return sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, future=True)
 
 
+_alembic_version = table("alembic_version", column("version_num"))
+
+
 async def current_revision(engine: AsyncEngine) -> Optional[str]:
+    # Read directly: MigrationContext would log two INFO lines on every status request.
     async with engine.connect() as conn:
-        return await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
+        return await conn.scalar(select(_alembic_version.c.version_num).limit(1))
 
 
 async def engine_ctx(app: web.Application) -> AsyncIterator[None]:
