@@ -17,6 +17,7 @@ from backend import db, queries
 from backend.api import PREFIX
 from backend.errors import CounsellorNotFound, InvalidInput
 from backend.middleware import error_page
+from backend.models import EMAIL_MAX
 from backend.passwords import hash_password, needs_rehash, verify_password
 from backend.ratelimit import LOGIN_LIMITER
 from backend import validation
@@ -118,7 +119,8 @@ async def login(request: web.Request) -> web.Response:
     email_raw = _form_text(form, "email")
     password_raw = _form_text(form, "password")
     limiter = request.app[LOGIN_LIMITER]
-    key = (email_raw.strip().lower(), request.remote)
+    # Cut to the longest valid address: the key must not let a client fill the memory.
+    key = (email_raw.strip().lower()[:EMAIL_MAX], request.remote)
     context = {"email": email_raw.strip()}
     if limiter.blocked(key):
         return await render(request, "login.html", {**context, "error": TOO_MANY_TRIES}, status=429)
