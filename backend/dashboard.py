@@ -13,14 +13,13 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import Session, get_session, new_session
 
-from backend import db, queries
+from backend import db, queries, validation
 from backend.api import PREFIX
 from backend.errors import CounsellorNotFound, InvalidInput
 from backend.middleware import error_page
 from backend.models import EMAIL_MAX
 from backend.passwords import hash_password, needs_rehash, verify_password
 from backend.ratelimit import LOGIN_LIMITER
-from backend import validation
 
 logger = logging.getLogger(__name__)
 

@@ -22,8 +22,9 @@ from backend.models import (
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 # Control characters are never meant; PostgreSQL rejects NUL in text outright, and lone
 # surrogates (valid in JSON escapes) cannot be encoded for any database.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -48,19 +49,23 @@ def text(
     max_len: int,
     *,
     allow_empty: bool = False,
-    multiline: bool = False,
+    free_text: bool = False,
 ) -> str:
+    """A string field. Identifiers and labels with control characters are refused; free text
+    (the client's own words) is cleaned instead, because refusing it could lose a crisis signal."""
     if field not in data:
         raise InvalidInput(f"'{field}' is required")
     value = data[field]
     if not isinstance(value, str):
         raise InvalidInput(f"'{field}' must be a string")
+    if free_text:
+        value = _SURROGATE.sub("\ufffd", _CONTROL.sub("", value))
     value = value.strip()
     if not value and not allow_empty:
         raise InvalidInput(f"'{field}' must not be empty")
     if len(value) > max_len:
         raise InvalidInput(f"'{field}' is longer than {max_len} characters")
-    if (_CONTROL if multiline else _CONTROL_OR_NEWLINE).search(value):
+    if not free_text and _CONTROL_OR_NEWLINE.search(value):
         raise InvalidInput(f"'{field}' contains control characters")
     return value
 
@@ -114,7 +119,7 @@ def insight_input(body: Any) -> InsightInput:
         key=text(data, "key", KEY_MAX),
         category=choice(data, "category", CATEGORIES),
         value=text(data, "value", VALUE_MAX),
-        sentence=text(data, "sentence", SENTENCE_MAX, allow_empty=True, multiline=True),
+        sentence=text(data, "sentence", SENTENCE_MAX, allow_empty=True, free_text=True),
         status=choice(data, "status", STATUSES),
         said_at=timestamp(data, "said_at"),
     )

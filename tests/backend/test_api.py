@@ -191,7 +191,8 @@ async def test_writing_an_insight_updates_last_activity(client, auth, consented_
         {"said_at": "gisteren"},
         {"said_at": 1714557600},
         {"value": "nul\x00byte"},
-        {"sentence": "half \ud800 surrogate"},
+        {"value": "half \ud800 surrogate"},
+        {"key": "line\nbreak"},
     ],
     ids=lambda o: next(iter(o)) + "=" + repr(next(iter(o.values())))[:20],
 )
@@ -207,6 +208,16 @@ async def test_insight_without_a_required_field_is_400(client, auth, consented_c
     del body[missing]
     response = await client.post(f"/api/v1/chats/{consented_chat}/insights", json=body, headers=auth)
     await assert_json_error(response, 400, "invalid_input")
+
+
+async def test_control_characters_in_the_clients_words_are_cleaned_not_refused(client, auth, consented_chat):
+    # A crisis message with a stray NUL must still reach the counsellor.
+    path = f"/api/v1/chats/{consented_chat}/insights"
+    body = insight_body(category="crisis", value="crisissignaal", sentence="ik\x00 kan\x07 niet meer\nhelp \ud800")
+    response = await client.post(path, json=body, headers=auth)
+    assert response.status == 201
+    insights = (await (await client.get(path, headers=auth)).json())["insights"]
+    assert insights[0]["sentence"] == "ik kan niet meer\nhelp \ufffd"
 
 
 async def test_longest_valid_insight_is_accepted(client, auth, consented_chat):
