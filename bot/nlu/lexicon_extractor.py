@@ -1,0 +1,126 @@
+"""Quality and motive entities from the lexicons (bot/lexicon.py), after DIET in the pipeline.
+
+For the entity types `quality` and `motive` the lexicon is the authority:
+- DIET's quality/motive entities that overlap a lexicon match are removed;
+- a DIET quality/motive entity that overlaps nothing is kept only when its value is a
+  canonical lexicon value of its type;
+- lexicon matches are added with the canonical value; a negated match ("geen geduld")
+  gets the role `growth` (a point to grow on, not a quality or motive the client has).
+Other entities (person, organisation, ...) pass through untouched.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_ROLE,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot import lexicon
+
+logger = logging.getLogger(__name__)
+
+LEXICON_ENTITIES = (lexicon.QUALITY, lexicon.MOTIVE)
+GROWTH_ROLE = "growth"
+CONFIDENCE_ENTITY = "confidence_entity"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
+)
+class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Sets quality and motive entities from the Dutch lexicons."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LexiconEntityExtractor:
+        # Load the lexicons now: a broken lexicon file fails at start-up, not per message.
+        lexicon.warm_up()
+        return cls({**cls.get_default_config(), **config})
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or not text:
+                continue
+            entities = self._merge(message.get(ENTITIES) or [], text, _lemmas(message))
+            message.set(ENTITIES, entities, add_to_output=True)
+        return messages
+
+    def _merge(
+        self, entities: List[Dict[Text, Any]], text: Text, lemmas: Optional[List[Text]]
+    ) -> List[Dict[Text, Any]]:
+        matches = lexicon.extract(text, lemmas)
+        kept = []
+        for entity in entities:
+            if entity.get(EXTRACTOR) == self.name:
+                continue  # processed before: replaced below
+            if entity.get(ENTITY_ATTRIBUTE_TYPE) in LEXICON_ENTITIES:
+                entity = _from_model(entity, matches)
+            if entity is not None:
+                kept.append(entity)
+        added = [self._entity(match) for match in matches]
+        return sorted(kept + added, key=lambda entity: entity.get(ENTITY_ATTRIBUTE_START) or 0)
+
+    def _entity(self, match: lexicon.Match) -> Dict[Text, Any]:
+        entity = {
+            ENTITY_ATTRIBUTE_TYPE: match.entity,
+            ENTITY_ATTRIBUTE_VALUE: match.value,
+            ENTITY_ATTRIBUTE_START: match.start,
+            ENTITY_ATTRIBUTE_END: match.end,
+            CONFIDENCE_ENTITY: 1.0,
+            EXTRACTOR: self.name,
+        }
+        if match.negated:
+            entity[ENTITY_ATTRIBUTE_ROLE] = GROWTH_ROLE
+        return entity
+
+
+def _lemmas(message: Message) -> Optional[List[Text]]:
+    tokens = message.get(TOKENS_NAMES[TEXT])
+    if not tokens:
+        return None
+    return [getattr(token, "lemma", None) or getattr(token, "text", "") for token in tokens]
+
+
+def _from_model(
+    entity: Dict[Text, Any], matches: List[lexicon.Match]
+) -> Optional[Dict[Text, Any]]:
+    """A DIET quality/motive survives only without overlap and with a canonical value."""
+    start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
+    if isinstance(start, int) and isinstance(end, int):
+        if any(match.start < end and start < match.end for match in matches):
+            return None
+    value = lexicon.canonical(entity[ENTITY_ATTRIBUTE_TYPE], entity.get(ENTITY_ATTRIBUTE_VALUE))
+    return None if value is None else {**entity, ENTITY_ATTRIBUTE_VALUE: value}
