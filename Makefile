@@ -36,7 +36,7 @@ pytest: train
 	$(PY) -m pytest
 
 test-stories: train
-	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out var/results/core
+	$(RASA) test core --stories tests/stories --model $(MODEL) --e2e --fail-on-prediction-errors --out var/results/core
 
 test: validate train pytest test-stories
 

@@ -150,7 +150,8 @@ async def _insight_id_by_key(s: AsyncSession, client_id: int, key: str) -> Optio
 async def add_insight(s: AsyncSession, chat_id: str, data: InsightInput) -> Tuple[int, bool]:
     """Stores an insight once per idempotency key: (insight id, created)."""
     client = await client_by_chat_id(s, chat_id)
-    if client.consent_given is not True:
+    # A crisis signal is always kept for the counsellor, consent or not: safety comes first.
+    if client.consent_given is not True and data.category != "crisis":
         raise NoConsent("the client has not given consent")
     client_id = client.id
     client.last_activity_at = utcnow()

@@ -44,6 +44,7 @@ class Stack:
     var_dir: Path
     env: Dict[str, str]
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+    log_files: Dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def create(cls, var_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> "Stack":
@@ -62,16 +63,19 @@ class Stack:
     def start(self, *names: str) -> None:
         names = names or ("backend", "actions", "rasa")
         for name in names:
-            log = open(self.var_dir / f"{name}.log", "ab")
+            log = self.log_files[name] = open(self.var_dir / f"{name}.log", "ab")
             self.processes[name] = subprocess.Popen(
                 commands(self.env)[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
         urls = {name: url for name, url in health_urls(self.env).items() if name in names}
+        def exited() -> List[str]:
+            return [name for name in names if self.processes[name].poll() is not None]
+
         try:
-            wait_until_ready(urls, STARTUP_TIMEOUT_SECONDS)
-        except TimeoutError:
+            wait_until_ready(urls, STARTUP_TIMEOUT_SECONDS, exited)
+        except TimeoutError as error:
             self.stop()
-            raise AssertionError(f"stack did not start; logs:\n{self.logs()}")
+            raise AssertionError(f"stack did not start ({error}); logs:\n{self.logs()}")
 
     def stop(self, *names: str) -> None:
         for name in names or list(self.processes):
@@ -84,6 +88,7 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            self.log_files.pop(name).close()
 
     def logs(self) -> str:
         return "\n".join(f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}" for log in self.var_dir.glob("*.log"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 import urllib.error
 import urllib.request
-from typing import Dict
+from typing import Callable, Dict, Optional
 
 
 def health_urls(env: Dict[str, str]) -> Dict[str, str]:
@@ -23,11 +23,19 @@ def answers(url: str) -> bool:
         return False
 
 
-def wait_until_ready(urls: Dict[str, str], timeout_seconds: float) -> None:
-    """Raises TimeoutError naming the processes that did not answer in time."""
+def wait_until_ready(
+    urls: Dict[str, str], timeout_seconds: float, exited: Optional[Callable[[], list]] = None
+) -> None:
+    """Raises TimeoutError naming the processes that did not answer in time.
+
+    `exited` returns the names of processes that already ended: no point waiting for them.
+    """
     deadline = time.monotonic() + timeout_seconds
     waiting = dict(urls)
     while waiting:
+        dead = exited() if exited else []
+        if dead:
+            raise TimeoutError(f"exited before answering: {', '.join(sorted(dead))}")
         waiting = {name: url for name, url in waiting.items() if not answers(url)}
         if not waiting:
             return

@@ -17,6 +17,7 @@ from bot.actions.dossier_client import (
     ConsentMissing,
     DossierClient,
     DossierError,
+    DossierRejected,
     DossierUnavailable,
 )
 from bot.actions.outbox import Outbox
@@ -101,6 +102,9 @@ async def _write(chat_id: str, kind: str, payload: Dict[str, Any]) -> str:
         return "queued"
     except (ClientUnknown, ConsentMissing):
         logger.info("Dossier refused a %s write: no linked client or no consent", kind)
+        return "refused"
+    except DossierRejected:
+        logger.error("Dossier rejected a %s write as invalid", kind, exc_info=True)
         return "refused"
 
 

@@ -134,6 +134,13 @@ async def test_insight_after_refused_consent_is_403(client, auth, chat):
     await assert_json_error(response, 403, "no_consent")
 
 
+async def test_crisis_signal_is_kept_even_without_consent(client, auth, chat):
+    body = {**insight_body(), "category": "crisis", "value": "crisissignaal", "sentence": "ik wil er niet meer zijn"}
+    response = await client.post(f"/api/v1/chats/{chat}/insights", json=body, headers=auth)
+    assert response.status == 201
+    assert await count_insights(client.app) == 1
+
+
 async def test_insight_for_unknown_chat_is_404(client, auth):
     response = await client.post("/api/v1/chats/nobody/insights", json=insight_body(), headers=auth)
     await assert_json_error(response, 404, "client_not_found")

@@ -1,0 +1,329 @@
+"""Crisis detection: the rules on the evaluation set, and the Rasa component on hand-built
+messages.
+
+The evaluation set (tests/data/crisis_eval.yml) must keep recall at 1.0 and the false-positive
+rate at or below 5 %; `tools/crisis_report.py` prints the same numbers with more detail.
+"""
+from __future__ import annotations
+
+import copy
+import time
+
+import pytest
+
+from bot.nlu import crisis_patterns
+from bot.nlu.crisis_patterns import CrisisSignal, detect, normalise
+
+MAX_FALSE_POSITIVE_RATE = 0.05
+
+
+# --------------------------------------------------------------------------------------
+# Fixtures (kept here: tests/conftest.py belongs to someone else)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def eval_set():
+    positives, negatives = crisis_patterns.load_eval_set()
+    return positives, negatives
+
+
+@pytest.fixture(scope="module")
+def lemmatize():
+    function = crisis_patterns.offline_lemmatizer()
+    if function is None:
+        pytest.skip("spaCy with the Dutch lookup lemmatizer is not installed")
+    return function
+
+
+def _check(result: crisis_patterns.EvalResult) -> None:
+    print()
+    print(result.report())
+    assert result.recall == 1.0, f"missed crisis messages: {result.misses}"
+    assert result.false_positive_rate <= MAX_FALSE_POSITIVE_RATE, (
+        f"false positives: {[text for text, _ in result.false_positives]}"
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The evaluation set
+# --------------------------------------------------------------------------------------
+
+
+def test_eval_set_is_big_enough_and_disjoint(eval_set):
+    positives, negatives = eval_set
+    assert len(positives) >= 170
+    assert len(negatives) >= 170
+    assert not set(positives) & set(negatives)
+
+
+def test_eval_set_on_text(eval_set):
+    _check(crisis_patterns.evaluate(*eval_set))
+
+
+def test_eval_set_on_text_and_lemmas(eval_set, lemmatize):
+    # As in the running bot: the component passes the spaCy lemmas along with the text.
+    _check(crisis_patterns.evaluate(*eval_set, lemmatize=lemmatize))
+
+
+def test_training_examples_fire_and_differ_from_the_eval_set(eval_set):
+    import yaml
+
+    path = crisis_patterns.DEFAULT_EVAL_PATH.parents[2] / "bot" / "data" / "nlu" / "crisis.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    (block,) = [item for item in data["nlu"] if item.get("intent") == "crisis"]
+    examples = [line[2:].strip() for line in block["examples"].strip().splitlines()]
+    assert len(examples) >= 40
+    assert [e for e in examples if detect(e) is None] == []
+    evaluation = {normalise(t).strip(" .!?") for t in eval_set[0] + eval_set[1]}
+    assert [e for e in examples if normalise(e).strip(" .!?") in evaluation] == []
+
+
+# --------------------------------------------------------------------------------------
+# The rules, on a few cases that matter most
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik wil niet meer leven",  # the negation is the crisis
+        "kan ik niet beter dood zijn?",  # a rhetorical "niet"
+        "'k zie het ni meer zitten",
+        "zelfmord",
+        "ik heb zelfmordgedachten",  # one typo inside a compound
+        "ik kan niet slapen door de zelfmoordgedachten",  # "niet" does not negate them
+        "Ik wil niet dood, maar ik wil ook niet meer leven.",
+    ],
+)
+def test_crisis(text):
+    assert detect(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik heb geen zelfmoordgedachten",
+        "ik wil niet dood, ik wil een andere job",
+        "Zelfmoord? Nee, daar denk ik niet aan.",
+        "ik ga dood van de stress op het werk",
+        "ik wil doorgaan met mijn opleiding",  # "doorgaan" is not "doodgaan"
+        "ik hang me op aan details",
+    ],
+)
+def test_not_crisis(text):
+    assert detect(text) is None
+
+
+def test_signal_names_the_pattern():
+    signal = detect("ik wil er een einde aan maken")
+    assert isinstance(signal, CrisisSignal)
+    assert signal.pattern == "end_it"
+    assert signal.source == "text"
+    assert "einde" in signal.phrase
+
+
+def test_lemmas_catch_inflections_the_text_rules_do_not_list():
+    assert detect("ik kerfde mezelf") is None
+    signal = detect("ik kerfde mezelf", ["ik", "kerven", "mezelf"])
+    assert signal is not None and signal.source == "lemmas"
+
+
+def test_normalise_flemish_and_chat_spelling():
+    assert normalise("'k Zie 't ni méér zitten!!") == "ik zie het niet meer zitten!!"
+    assert normalise("kwil nie mer leve") == "ik wil niet meer leven"
+    assert normalise("ik wiiil doooood") == "ik wil dood"
+
+
+# --------------------------------------------------------------------------------------
+# The Rasa component
+# --------------------------------------------------------------------------------------
+
+rasa = pytest.importorskip("rasa")
+
+from rasa.nlu.constants import TOKENS_NAMES  # noqa: E402
+from rasa.nlu.tokenizers.tokenizer import Token  # noqa: E402
+from rasa.shared.nlu.constants import (  # noqa: E402
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message  # noqa: E402
+from rasa.shared.nlu.training_data.training_data import TrainingData  # noqa: E402
+
+from bot.nlu.crisis import CRISIS_SIGNAL_PROPERTY, CrisisDetector  # noqa: E402
+
+
+@pytest.fixture
+def detector() -> CrisisDetector:
+    return CrisisDetector.create(CrisisDetector.get_default_config(), None, None, None)
+
+
+def _ranking(*pairs):
+    return [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: conf} for name, conf in pairs]
+
+
+def _message(text, ranking=None, tokens=None) -> Message:
+    message = Message(data={TEXT: text} if text is not None else {})
+    if ranking is not None:
+        message.set(INTENT, dict(ranking[0]), add_to_output=True)
+        message.set(INTENT_RANKING_KEY, copy.deepcopy(ranking), add_to_output=True)
+    if tokens is not None:
+        message.set(TOKENS_NAMES[TEXT], tokens)
+    return message
+
+
+def _tokens(words_and_lemmas):
+    tokens, offset = [], 0
+    for word, lemma in words_and_lemmas:
+        tokens.append(Token(word, offset, lemma=lemma))
+        offset += len(word) + 1
+    return tokens
+
+
+def test_crisis_without_tokens(detector):
+    message = _message("ik wil er niet meer zijn", _ranking(("inform", 0.8), ("greet", 0.1)))
+    detector.process([message])
+    assert message.get(INTENT) == {INTENT_NAME_KEY: "crisis", PREDICTED_CONFIDENCE_KEY: 1.0}
+    ranking = message.get(INTENT_RANKING_KEY)
+    assert ranking[0] == {INTENT_NAME_KEY: "crisis", PREDICTED_CONFIDENCE_KEY: 1.0}
+    assert [e[INTENT_NAME_KEY] for e in ranking] == ["crisis", "inform", "greet"]
+    assert message.get(CRISIS_SIGNAL_PROPERTY) == "not_be_there"
+    output = message.as_dict(only_output_properties=True)
+    assert output[CRISIS_SIGNAL_PROPERTY] == "not_be_there"
+    assert output[INTENT][INTENT_NAME_KEY] == "crisis"
+
+
+def test_crisis_from_lemmas_of_tokens(detector):
+    tokens = _tokens([("ik", "ik"), ("kerfde", "kerven"), ("mezelf", "mezelf")])
+    message = _message("ik kerfde mezelf", _ranking(("inform", 0.9)), tokens)
+    detector.process([message])
+    assert message.get(INTENT)[INTENT_NAME_KEY] == "crisis"
+    assert message.get(CRISIS_SIGNAL_PROPERTY) == "cut_burn_myself"
+
+
+def test_crisis_replaces_fallback_and_keeps_one_crisis_entry(detector):
+    ranking = _ranking(("nlu_fallback", 0.5), ("crisis", 0.4), ("inform", 0.3))
+    message = _message("ik heb pillen gespaard", ranking)
+    detector.process([message])
+    names = [e[INTENT_NAME_KEY] for e in message.get(INTENT_RANKING_KEY)]
+    assert names == ["crisis", "nlu_fallback", "inform"]
+    assert message.get(INTENT_RANKING_KEY)[0][PREDICTED_CONFIDENCE_KEY] == 1.0
+
+
+def test_classifier_crisis_without_signal_gets_next_best_intent(detector):
+    ranking = _ranking(("crisis", 0.9), ("inform", 0.6), ("greet", 0.05))
+    message = _message("ik ben doodop na die shift", ranking)
+    detector.process([message])
+    assert message.get(INTENT) == {INTENT_NAME_KEY: "inform", PREDICTED_CONFIDENCE_KEY: 0.6}
+    assert [e[INTENT_NAME_KEY] for e in message.get(INTENT_RANKING_KEY)] == ["inform", "greet"]
+    assert message.get(CRISIS_SIGNAL_PROPERTY) is None
+
+
+def test_classifier_crisis_without_signal_and_weak_runner_up_gets_fallback(detector):
+    message = _message("mijn project is dood", _ranking(("crisis", 0.95), ("greet", 0.03)))
+    detector.process([message])
+    assert message.get(INTENT)[INTENT_NAME_KEY] == "nlu_fallback"
+    names = [e[INTENT_NAME_KEY] for e in message.get(INTENT_RANKING_KEY)]
+    assert names == ["nlu_fallback", "greet"]
+
+
+def test_classifier_crisis_as_only_intent_gets_fallback(detector):
+    message = _message("de printer is kapot", _ranking(("crisis", 0.99)))
+    detector.process([message])
+    assert message.get(INTENT)[INTENT_NAME_KEY] == "nlu_fallback"
+    assert "crisis" not in [e[INTENT_NAME_KEY] for e in message.get(INTENT_RANKING_KEY)]
+
+
+def test_other_intent_is_left_alone_but_crisis_leaves_the_ranking(detector):
+    ranking = _ranking(("inform", 0.7), ("crisis", 0.2), ("greet", 0.1))
+    message = _message("ik wil stoppen met mijn job", ranking)
+    detector.process([message])
+    assert message.get(INTENT) == {INTENT_NAME_KEY: "inform", PREDICTED_CONFIDENCE_KEY: 0.7}
+    assert [e[INTENT_NAME_KEY] for e in message.get(INTENT_RANKING_KEY)] == ["inform", "greet"]
+
+
+def test_message_without_classifier_output(detector):
+    quiet, loud = _message("hallo"), _message("ik wil dood")
+    detector.process([quiet, loud])
+    assert quiet.get(INTENT) is None
+    assert loud.get(INTENT)[INTENT_NAME_KEY] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        None,
+        "😀🔥💀🙃" * 50,
+        "\x00\x01\x02\x1b[31m\u200b\u202e\ufeff\r\n\t",
+        "ik wil dood 💀",
+        "‘k wil er ni meer zijn 😢",
+    ],
+)
+def test_odd_input_does_not_crash(detector, text):
+    message = _message(text, _ranking(("inform", 0.9)), tokens=[] if text == "" else None)
+    detector.process([message])
+    name = message.get(INTENT)[INTENT_NAME_KEY]
+    assert name == ("crisis" if text and "k wil" in text else "inform")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 100_000,
+        " " * 100_000,
+        ("ik wil gewoon echt niet meer " * 4000)[:100_000],
+        ("ik wil " * 20_000)[:100_000],
+        "." * 100_000,
+        "😀\x00" * 50_000,
+        "bla " * 24_990 + "ik wil dood",
+    ],
+)
+def test_100k_characters_finish_fast(detector, text):
+    tokens = _tokens([(w, w) for w in text.split()[:20_000]])
+    message = _message(text, _ranking(("inform", 0.9)), tokens)
+    started = time.perf_counter()
+    detector.process([message])
+    elapsed = time.perf_counter() - started
+    assert elapsed < 5.0, f"{elapsed:.2f}s"
+    expected = "crisis" if text.endswith("ik wil dood") else "inform"
+    assert message.get(INTENT)[INTENT_NAME_KEY] == expected
+
+
+def test_process_training_data_returns_data_unchanged(detector):
+    data = TrainingData([Message(data={TEXT: "ik wil dood", INTENT: "crisis"})])
+    assert detector.process_training_data(data) is data
+    assert data.training_examples[0].get(INTENT) == "crisis"
+
+
+def test_registered_as_intent_classifier_and_placed_last():
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+
+    registered = DefaultV1Recipe._registered_components["CrisisDetector"]
+    assert registered.clazz is CrisisDetector
+    assert registered.types == {DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER}
+    assert registered.is_trainable is False
+
+    config = {
+        "recipe": "default.v1",
+        "language": "nl",
+        "pipeline": [
+            {"name": "WhitespaceTokenizer"},
+            {"name": "CountVectorsFeaturizer"},
+            {"name": "DIETClassifier", "epochs": 1},
+            {"name": "FallbackClassifier", "threshold": 0.5},
+            {"name": "bot.nlu.crisis.CrisisDetector"},
+        ],
+        "policies": [],
+    }
+    from rasa.shared.data import TrainingType
+
+    graphs = DefaultV1Recipe().graph_config_for_recipe(
+        config, {}, training_type=TrainingType.NLU
+    )
+    nodes = graphs.predict_schema.nodes
+    (name,) = [n for n, node in nodes.items() if node.uses is CrisisDetector]
+    assert any("FallbackClassifier" in need for need in nodes[name].needs.values())
