@@ -1,2 +1,13 @@
 """Custom actions; `rasa run actions --actions bot.actions` loads every module listed here."""
-from bot.actions import consent, exercise, qualities, review, safety  # noqa: F401
+from bot.actions import (  # noqa: F401
+    consent,
+    conversation,
+    exercise,
+    labour_market,
+    motives,
+    network,
+    pop,
+    qualities,
+    review,
+    safety,
+)

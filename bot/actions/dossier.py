@@ -1,7 +1,8 @@
 """What the actions ask of the dossier, with the outbox behind every write.
 
 Actions call these functions only; they never see HTTP. A write that the backend cannot take
-now goes into the durable outbox and is delivered later, so the conversation goes on.
+now goes into the durable outbox and is delivered later, so the conversation goes on. Every
+write carries an idempotency key, so a retry never stores a point twice.
 """
 from __future__ import annotations
 
@@ -63,37 +64,46 @@ class SaveResult:
     refused: int = 0  # no consent or no linked client: nothing may or can be stored
 
 
-def insight_key(chat_id: str, category: str, value: str, sentence: str) -> str:
-    """The same point with the same words is the same insight, however often it is sent."""
-    digest = hashlib.sha256("\x1f".join((chat_id, category, value, sentence)).encode()).hexdigest()
-    return f"{category}-{digest[:40]}"
+def idempotency_key(chat_id: str, kind: str, *parts: object) -> str:
+    """The same point with the same words is the same write, however often it is sent."""
+    digest = hashlib.sha256("\x1f".join(map(str, (chat_id, kind, *parts))).encode()).hexdigest()
+    return f"{kind}-{digest[:40]}"
+
+
+def _iso(timestamp: Optional[float]) -> str:
+    when = datetime.fromtimestamp(timestamp, tz=timezone.utc) if timestamp else datetime.now(timezone.utc)
+    return when.isoformat()
 
 
 def insight_payload(chat_id: str, category: str, value: str, sentence: str, said_at: Optional[float] = None) -> Dict[str, Any]:
-    when = datetime.fromtimestamp(said_at, tz=timezone.utc) if said_at else datetime.now(timezone.utc)
     return {
-        "key": insight_key(chat_id, category, value, sentence),
+        "key": idempotency_key(chat_id, category, value, sentence),
         "category": category,
         "value": value[:200],
         "sentence": sentence[:5000],
-        "said_at": when.isoformat(),
+        "said_at": _iso(said_at),
         "status": "confirmed",
     }
 
 
-async def _send(chat_id: str, kind: str, payload: Dict[str, Any]) -> None:
-    if kind == "insight":
-        await client().store_insight(chat_id, payload)
-    elif kind == "consent":
-        await client().set_consent(chat_id, payload["given"], payload["version"])
-    else:  # pragma: no cover - only written by this module
-        raise ValueError(kind)
+def point_write(chat_id: str, point: Dict[str, Any]) -> tuple[str, Dict[str, Any]]:
+    """The write that stores one confirmed review point: a contact, an action or an insight."""
+    kind = point.get("kind", "insight")
+    if kind == "contact":
+        contact = point["contact"]
+        payload = {**contact, "sentence": point.get("sentence", "")[:5000]}
+        return "contact", {**payload, "key": idempotency_key(chat_id, "contact", contact["name"], point["value"])}
+    if kind == "action":
+        action = point["action"]
+        payload = {"text": point["value"][:500], "due_date": action.get("due_date"), "measure": action.get("measure"), "source_insight": action.get("source")}
+        return "action", {**payload, "key": idempotency_key(chat_id, "action", point["value"], action.get("due_date"))}
+    return "insight", insight_payload(chat_id, point["category"], point["value"], point.get("sentence", ""), point.get("said_at"))
 
 
 async def _write(chat_id: str, kind: str, payload: Dict[str, Any]) -> str:
     """Sends one write; returns 'stored', 'queued' or 'refused'."""
     try:
-        await _send(chat_id, kind, payload)
+        await client().send(chat_id, kind, payload)
         return "stored"
     except DossierUnavailable:
         logger.warning("Dossier unavailable; %s kept in the outbox for later delivery", kind, exc_info=True)
@@ -108,12 +118,12 @@ async def _write(chat_id: str, kind: str, payload: Dict[str, Any]) -> str:
         return "refused"
 
 
-async def save_insights(chat_id: str, points: List[Dict[str, Any]]) -> SaveResult:
+async def save_points(chat_id: str, points: List[Dict[str, Any]]) -> SaveResult:
     await deliver_pending()
     counts = {"stored": 0, "queued": 0, "refused": 0}
     for point in points:
-        payload = insight_payload(chat_id, point["category"], point["value"], point.get("sentence", ""), point.get("said_at"))
-        counts[await _write(chat_id, "insight", payload)] += 1
+        kind, payload = point_write(chat_id, point)
+        counts[await _write(chat_id, kind, payload)] += 1
     return SaveResult(**counts)
 
 
@@ -122,8 +132,41 @@ async def record_consent(chat_id: str, given: bool) -> str:
 
 
 async def flag_crisis(chat_id: str, message: str, said_at: Optional[float]) -> str:
-    payload = insight_payload(chat_id, "crisis", "crisissignaal", message, said_at)
-    return await _write(chat_id, "insight", payload)
+    return await _write(chat_id, "insight", insight_payload(chat_id, "crisis", "crisissignaal", message, said_at))
+
+
+async def log_mood(chat_id: str, mood: str, sentence: str, said_at: Optional[float]) -> str:
+    payload = {"key": idempotency_key(chat_id, "mood", mood, sentence, said_at), "mood": mood, "sentence": sentence[:5000]}
+    return await _write(chat_id, "mood", payload)
+
+
+async def remember_topic(chat_id: str, topic: str) -> str:
+    return await _write(chat_id, "topic", {"topic": topic})
+
+
+async def set_address(chat_id: str, formal: bool) -> str:
+    return await _write(chat_id, "address", {"formal": formal})
+
+
+async def update_action(chat_id: str, action_id: int, status: str, obstacle: Optional[str] = None) -> str:
+    return await _write(chat_id, "action_update", {"action_id": action_id, "status": status, "obstacle": obstacle})
+
+
+async def summary(chat_id: str) -> Optional[Dict[str, Any]]:
+    """What the dossier knows, for referring back; None when it cannot be had now."""
+    try:
+        return await client().summary(chat_id)
+    except DossierError:
+        logger.info("No dossier summary for this chat", exc_info=True)
+        return None
+
+
+async def open_actions(chat_id: str) -> Optional[List[Dict[str, Any]]]:
+    try:
+        return await client().open_actions(chat_id)
+    except DossierError:
+        logger.info("No open actions for this chat", exc_info=True)
+        return None
 
 
 async def deliver_pending() -> int:
@@ -131,8 +174,9 @@ async def deliver_pending() -> int:
     delivered = 0
     for entry in outbox().pending():
         try:
-            await _send(entry.chat_id, entry.kind, entry.payload)
+            await client().send(entry.chat_id, entry.kind, entry.payload)
         except DossierUnavailable:
+            _ensure_retry_loop()
             break
         except DossierError:
             logger.warning("Outbox entry %s refused by the dossier; dropped", entry.entry_id, exc_info=True)

@@ -64,8 +64,8 @@ class DossierClient:
         url = f"{self._base_url}/api/v1{path}"
         try:
             async with self._http().request(method, url, json=body) as response:
-                payload = await response.json(content_type=None)
                 status = response.status
+                payload = await response.json(content_type=None) if status != 204 else {}
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             raise DossierUnavailable(f"{method} {path}: {error!r}") from error
         if status >= 500:
@@ -87,14 +87,32 @@ class DossierClient:
             formal=bool(data.get("formal")),
         )
 
-    async def set_consent(self, chat_id: str, given: bool, version: str) -> None:
-        await self._request("PUT", f"/chats/{chat_id}/consent", {"given": given, "version": version})
-
-    async def store_insight(self, chat_id: str, insight: Dict[str, Any]) -> int:
-        data = await self._request("POST", f"/chats/{chat_id}/insights", insight)
-        return int(data["insight_id"])
-
     async def insights(self, chat_id: str, category: Optional[str] = None) -> List[Dict[str, Any]]:
         query = f"?category={category}" if category else ""
         data = await self._request("GET", f"/chats/{chat_id}/insights{query}")
         return list(data.get("insights", []))
+
+    async def summary(self, chat_id: str) -> Dict[str, Any]:
+        return await self._request("GET", f"/chats/{chat_id}/summary")
+
+    async def open_actions(self, chat_id: str) -> List[Dict[str, Any]]:
+        data = await self._request("GET", f"/chats/{chat_id}/actions?status=open")
+        return list(data.get("actions", []))
+
+    async def send(self, chat_id: str, kind: str, payload: Dict[str, Any]) -> Dict[str, Any]:
+        """One write of `kind` (see WRITES); every write can be repeated safely."""
+        method, path = WRITES[kind]
+        return await self._request(method, f"/chats/{chat_id}{path.format(**payload)}", payload)
+
+
+# kind -> (method, path under /chats/{chat_id}); paths may use fields of the payload.
+WRITES = {
+    "consent": ("PUT", "/consent"),
+    "insight": ("POST", "/insights"),
+    "contact": ("POST", "/contacts"),
+    "action": ("POST", "/actions"),
+    "action_update": ("PATCH", "/actions/{action_id}"),
+    "mood": ("POST", "/mood"),
+    "topic": ("PUT", "/topic"),
+    "address": ("PUT", "/address"),
+}

@@ -1,18 +1,20 @@
 """Reviewing proposed points one by one, then storing the confirmed ones.
 
 Shared by every exercise: an exercise fills `review_points` with {category, value, sentence}
-and activates `insight_review_form`. The client keeps, drops or rewords each point.
+(plus `kind` and details for contacts and actions) and activates `insight_review_form`.
+The client keeps, drops or rewords each point; only confirmed points reach the dossier.
 """
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import dossier
-from bot.actions.exercise import clear_exercise
+from bot.actions.exercise import CATEGORY_TOPICS, clear_exercise
 from bot.actions.free_text import is_real_answer
 from bot.actions.wording import join_dutch
 
@@ -23,6 +25,15 @@ def _points_and_index(tracker: Tracker) -> tuple[List[Dict[str, Any]], int]:
     return list(tracker.get_slot("review_points") or []), int(tracker.get_slot("review_index") or 0)
 
 
+def start_review(dispatcher: CollectingDispatcher, points: List[Dict[str, Any]]) -> List[Dict[Text, Any]]:
+    """Events that hand `points` to the review form (which completes at once when empty)."""
+    if not points:
+        dispatcher.utter_message(response="utter_nothing_saved")
+        return [SlotSet("review_points", []), SlotSet("review_index", 0), SlotSet("point_decision", "done")]
+    dispatcher.utter_message(response="utter_review_intro")
+    return [SlotSet("review_points", points), SlotSet("review_index", 0), SlotSet("point_decision", None)]
+
+
 class ActionAskPointDecision(Action):
     def name(self) -> Text:
         return "action_ask_point_decision"
@@ -30,12 +41,7 @@ class ActionAskPointDecision(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         points, index = _points_and_index(tracker)
         if index < len(points):
-            dispatcher.utter_message(
-                response="utter_ask_point_decision",
-                number=index + 1,
-                total=len(points),
-                value=points[index]["value"],
-            )
+            dispatcher.utter_message(response="utter_ask_point_decision", number=index + 1, total=len(points), value=points[index]["value"])
         return []
 
 
@@ -62,11 +68,7 @@ class ValidateInsightReviewForm(FormValidationAction):
             return {"point_decision": None}
         points[index] = point
         index += 1
-        return {
-            "review_points": points,
-            "review_index": index,
-            "point_decision": "done" if index >= len(points) else None,
-        }
+        return {"review_points": points, "review_index": index, "point_decision": "done" if index >= len(points) else None}
 
 
 class ActionStoreInsights(Action):
@@ -76,10 +78,11 @@ class ActionStoreInsights(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         points, _ = _points_and_index(tracker)
         confirmed = [point for point in points if point.get("status") == "confirmed"]
+        events = clear_exercise()
         if not confirmed:
             dispatcher.utter_message(response="utter_nothing_saved")
         else:
-            result = await dossier.save_insights(tracker.sender_id, confirmed)
+            result = await dossier.save_points(tracker.sender_id, confirmed)
             values = join_dutch(point["value"] for point in confirmed)
             if result.queued:
                 dispatcher.utter_message(response="utter_insights_queued", values=values)
@@ -87,5 +90,9 @@ class ActionStoreInsights(Action):
                 dispatcher.utter_message(response="utter_insights_saved", values=values)
             else:
                 dispatcher.utter_message(response="utter_insights_not_linked", values=values)
+            topic = CATEGORY_TOPICS.get(confirmed[0]["category"])
+            if topic and result.refused < len(confirmed):
+                await dossier.remember_topic(tracker.sender_id, topic)
+                events.append(SlotSet("last_topic", topic))
         dispatcher.utter_message(response="utter_exercise_done")
-        return clear_exercise()
+        return events

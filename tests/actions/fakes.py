@@ -3,18 +3,18 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from bot.actions.dossier_client import ClientUnknown, ConsentMissing, DossierUnavailable, Profile
+from bot.actions.dossier_client import WRITES, ClientUnknown, ConsentMissing, DossierUnavailable, Profile
 
 
 class FakeDossierClient:
     def __init__(self, chat_ids: tuple[str, ...] = ("chat-1",), consent: Optional[bool] = True) -> None:
         self.consent = {chat_id: consent for chat_id in chat_ids}
-        self.insights: Dict[str, Dict[str, Any]] = {}
+        self.writes: Dict[str, List[Dict[str, Any]]] = {kind: [] for kind in WRITES}
+        self.topic: Optional[str] = None
+        self.actions: List[Dict[str, Any]] = []
         self.down = False
-        self.calls = 0
 
     def _check(self, chat_id: str) -> None:
-        self.calls += 1
         if self.down:
             raise DossierUnavailable("backend down (fake)")
         if chat_id not in self.consent:
@@ -24,20 +24,37 @@ class FakeDossierClient:
         self._check(chat_id)
         return Profile(client_id=1, name="Test", consent_given=self.consent[chat_id], formal=False)
 
-    async def set_consent(self, chat_id: str, given: bool, version: str) -> None:
+    async def send(self, chat_id: str, kind: str, payload: Dict[str, Any]) -> Dict[str, Any]:
         self._check(chat_id)
-        self.consent[chat_id] = given
-
-    async def store_insight(self, chat_id: str, insight: Dict[str, Any]) -> int:
-        self._check(chat_id)
-        if not self.consent[chat_id] and insight["category"] != "crisis":
+        if kind == "consent":
+            self.consent[chat_id] = payload["given"]
+        elif kind == "topic":
+            self.topic = payload["topic"]
+        elif kind == "action_update":
+            for action in self.actions:
+                if action["id"] == payload["action_id"]:
+                    action.update(status=payload["status"], obstacle=payload.get("obstacle"))
+        elif not self.consent[chat_id] and not (kind == "insight" and payload["category"] == "crisis"):
             raise ConsentMissing(chat_id)
-        self.insights.setdefault(insight["key"], {**insight, "chat_id": chat_id})
-        return list(self.insights).index(insight["key"]) + 1
+        keys = [write.get("key") for write in self.writes[kind]]
+        if "key" not in payload or payload["key"] not in keys:
+            self.writes[kind].append(payload)
+        return {}
 
     async def insights(self, chat_id: str, category: Optional[str] = None) -> List[Dict[str, Any]]:
         self._check(chat_id)
-        return [i for i in self.insights.values() if i["chat_id"] == chat_id and category in (None, i["category"])]
+        return [i for i in self.writes["insight"] if category in (None, i["category"])]
+
+    async def summary(self, chat_id: str) -> Dict[str, Any]:
+        self._check(chat_id)
+        grouped: Dict[str, List[str]] = {}
+        for insight in self.writes["insight"]:
+            grouped.setdefault(insight["category"], []).append(insight["value"])
+        return {"last_topic": self.topic, "last_activity_at": None, "insights": grouped, "open_actions": await self.open_actions(chat_id), "formal": False}
+
+    async def open_actions(self, chat_id: str) -> List[Dict[str, Any]]:
+        self._check(chat_id)
+        return [action for action in self.actions if action["status"] == "open"]
 
     def stored(self, category: str) -> List[str]:
-        return [i["value"] for i in self.insights.values() if i["category"] == category]
+        return [i["value"] for i in self.writes["insight"] if i["category"] == category]

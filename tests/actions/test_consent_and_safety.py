@@ -32,5 +32,5 @@ async def test_crisis_flag_keeps_the_clients_message(fake_dossier, make_tracker)
     text = "ik wil er niet meer zijn"
     events = await ActionFlagCrisis().run(CollectingDispatcher(), make_tracker({}, text, "crisis"), DOMAIN)
     assert events == []
-    [flag] = fake_dossier.insights.values()
+    [flag] = fake_dossier.writes["insight"]
     assert (flag["category"], flag["sentence"]) == ("crisis", text)

@@ -48,13 +48,22 @@ async def test_yes_after_a_proposal_takes_the_proposal(make_tracker):
 
 async def test_own_words_become_points_with_the_example_sentence(make_tracker):
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker({"quality_situation": SITUATION, "quality_action": OWN_PART, "quality_words": "ik ben een doorzetter en ik kan goed plannen"})
+    tracker = make_tracker({"quality_situation": SITUATION, "quality_action": OWN_PART, "quality_words": "zorgen dat alles klopt, mensen geruststellen"})
     events = await ActionProposeQualities().run(dispatcher, tracker, DOMAIN)
     points = events[0]["value"]
     assert responses(dispatcher) == ["utter_review_intro"]
-    assert points and all(point["category"] == "quality" for point in points)
+    assert [point["value"] for point in points] == ["zorgen dat alles klopt", "mensen geruststellen"]
     assert all(point["sentence"] == f"{SITUATION} {OWN_PART}" for point in points)
     assert events[1:] == [SlotSet("review_index", 0), SlotSet("point_decision", None)]
+
+
+async def test_recognised_quality_gets_its_core_quadrant_and_feedback_counts(make_tracker):
+    tracker = make_tracker({"quality_situation": SITUATION, "quality_action": OWN_PART, "quality_words": "geduldig", "quality_feedback": "mijn collega's zeggen dat ik heel behulpzaam ben"})
+    events = await ActionProposeQualities().run(CollectingDispatcher(), tracker, DOMAIN)
+    values = [point["value"] for point in events[0]["value"]]
+    assert values[:2] == ["geduldig", "behulpzaam"]
+    assert values[2].startswith("kernkwadrant van geduldig: valkuil ")
+    assert "uitdaging" in values[2] and "allergie" in values[2]
 
 
 async def test_review_keeps_drops_and_rewords_then_stores_only_the_confirmed(fake_dossier, make_tracker):
@@ -82,6 +91,7 @@ async def test_review_keeps_drops_and_rewords_then_stores_only_the_confirmed(fak
     assert responses(store) == ["utter_insights_saved", "utter_exercise_done"]
     assert store.messages[0]["values"] == "geduldig en kalm onder druk"
     assert SlotSet("review_points", None) in events and SlotSet("quality_words", None) in events
+    assert events[-1] == SlotSet("last_topic", "qualities") and fake_dossier.topic == "qualities"
 
 
 async def test_storing_twice_keeps_one_copy(fake_dossier, make_tracker):
@@ -99,8 +109,8 @@ async def test_backend_down_keeps_the_points_and_delivers_them_later(fake_dossie
     dispatcher = CollectingDispatcher()
     await ActionStoreInsights().run(dispatcher, make_tracker({"review_points": points}), DOMAIN)
     assert responses(dispatcher) == ["utter_insights_queued", "utter_exercise_done"]
-    assert fake_dossier.stored("quality") == [] and dossier.outbox().count() == 1
+    assert fake_dossier.stored("quality") == [] and dossier.outbox().count() == 2  # the point and the topic
 
     fake_dossier.down = False
-    assert await dossier.deliver_pending() == 1
+    assert await dossier.deliver_pending() == 2
     assert fake_dossier.stored("quality") == ["geduldig"] and dossier.outbox().count() == 0

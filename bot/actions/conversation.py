@@ -1,0 +1,125 @@
+"""Around the exercises: greeting with memory, mood check-in, je/u, messages and questions for
+the counsellor."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions import dossier
+from bot.actions.exercise import TOPIC_NAMES
+from bot.actions.free_text import accept_or_reask
+from bot.actions.review import start_review
+
+MOOD_CHECK_AFTER = timedelta(days=1)
+
+
+def _last_activity(summary: Dict[str, Any]) -> Optional[datetime]:
+    value = summary.get("last_activity_at")
+    if not value:
+        return None
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+class ActionGreet(Action):
+    """Greets a client who gave consent: where they left off, a mood check-in after a day away,
+    or the menu."""
+
+    def name(self) -> Text:
+        return "action_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        summary = await dossier.summary(tracker.sender_id) or {}
+        events: List[Dict[Text, Any]] = []
+        if "formal" in summary:
+            events.append(SlotSet("formal_address", bool(summary["formal"])))
+        topic = summary.get("last_topic")
+        last_seen = _last_activity(summary)
+        if topic in TOPIC_NAMES:
+            dispatcher.utter_message(response="utter_greet_returning", topic=TOPIC_NAMES[topic])
+            events.append(SlotSet("last_topic", topic))
+        else:
+            dispatcher.utter_message(response="utter_greet")
+        if last_seen and datetime.now(timezone.utc) - last_seen > MOOD_CHECK_AFTER:
+            dispatcher.utter_message(response="utter_ask_mood")
+        elif topic not in TOPIC_NAMES:
+            dispatcher.utter_message(response="utter_menu")
+        return events
+
+
+class ActionLogMood(Action):
+    def name(self) -> Text:
+        return "action_log_mood"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        mood = "good" if intent == "mood_good" else "bad"
+        if tracker.get_slot("consent_given"):
+            text = tracker.latest_message.get("text") or ""
+            await dossier.log_mood(tracker.sender_id, mood, "" if text.startswith("/") else text, tracker.latest_message.get("timestamp"))
+        dispatcher.utter_message(response="utter_mood_good" if mood == "good" else "utter_mood_bad")
+        dispatcher.utter_message(response="utter_menu")
+        return []
+
+
+class ActionSetAddress(Action):
+    def name(self) -> Text:
+        return "action_set_address"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        formal = (tracker.latest_message.get("intent") or {}).get("name") == "use_formal_address"
+        if tracker.get_slot("consent_given"):
+            await dossier.set_address(tracker.sender_id, formal)
+        # The slot first: the confirmation itself already uses the new form of address.
+        dispatcher.utter_message(response="utter_address_formal" if formal else "utter_address_informal")
+        return [SlotSet("formal_address", formal)]
+
+
+class ValidateCounsellorMessageForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_counsellor_message_form"
+
+    async def validate_counsellor_message(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return accept_or_reask("counsellor_message", value, tracker.get_slot("retries"), dispatcher)
+
+
+class ActionProposeCounsellorMessage(Action):
+    def name(self) -> Text:
+        return "action_propose_counsellor_message"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        message = tracker.get_slot("counsellor_message")
+        points = []
+        if message and message != "(overgeslagen)":
+            points.append({"category": "question_for_counsellor", "value": message.strip()[:200], "sentence": message})
+        return start_review(dispatcher, points)
+
+
+def _previous_user_text(tracker: Tracker) -> Optional[str]:
+    """The user's message before the current one (the question that got a referral)."""
+    texts = [event.get("text") for event in tracker.events if event.get("event") == "user"]
+    return texts[-2] if len(texts) >= 2 and texts[-2] and not texts[-2].startswith("/") else None
+
+
+class ActionPassQuestionToCounsellor(Action):
+    """After a referral the client agreed to: the question goes to the counsellor."""
+
+    def name(self) -> Text:
+        return "action_pass_question_to_counsellor"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        question = _previous_user_text(tracker)
+        if not question:
+            dispatcher.utter_message(response="utter_no_question_to_pass")
+            return []
+        result = await dossier.save_points(tracker.sender_id, [{"category": "question_for_counsellor", "value": question[:200], "sentence": question}])
+        if result.refused:
+            dispatcher.utter_message(response="utter_insights_not_linked", values=question[:200])
+        else:
+            dispatcher.utter_message(response="utter_question_passed")
+        return []
