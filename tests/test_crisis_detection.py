@@ -79,6 +79,30 @@ def test_training_examples_fire_and_differ_from_the_eval_set(eval_set):
     assert [e for e in examples if normalise(e).strip(" .!?") in evaluation] == []
 
 
+def test_no_other_intent_of_the_nlu_data_fires():
+    """Nothing but `crisis` may get `crisis`: the other intents' training examples stay quiet."""
+    import re
+
+    import yaml
+
+    nlu_dir = crisis_patterns.DEFAULT_EVAL_PATH.parents[2] / "bot" / "data" / "nlu"
+    annotation = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
+    wrong = []
+    for path in sorted(nlu_dir.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for item in data.get("nlu") or []:
+            if "intent" not in item or item["intent"] == "crisis":
+                continue
+            for line in str(item.get("examples", "")).splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    text = annotation.sub(r"\1", line[2:])
+                    signal = detect(text)
+                    if signal is not None:
+                        wrong.append((path.name, item["intent"], text, signal.pattern))
+    assert wrong == []
+
+
 # --------------------------------------------------------------------------------------
 # The rules, on a few cases that matter most
 # --------------------------------------------------------------------------------------
@@ -299,6 +323,9 @@ def test_process_training_data_returns_data_unchanged(detector):
     assert data.training_examples[0].get(INTENT) == "crisis"
 
 
+# Building the graph imports the rest of Rasa; apscheduler then imports the deprecated
+# pkg_resources (a Rasa dependency, not our code).
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_registered_as_intent_classifier_and_placed_last():
     from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
@@ -319,11 +346,45 @@ def test_registered_as_intent_classifier_and_placed_last():
         ],
         "policies": [],
     }
+    from rasa.engine import validation
     from rasa.shared.data import TrainingType
 
     graphs = DefaultV1Recipe().graph_config_for_recipe(
         config, {}, training_type=TrainingType.NLU
     )
+    validation.validate(graphs)
     nodes = graphs.predict_schema.nodes
     (name,) = [n for n, node in nodes.items() if node.uses is CrisisDetector]
     assert any("FallbackClassifier" in need for need in nodes[name].needs.values())
+
+
+def test_component_with_the_real_spacy_tokenizer(detector, tmp_path):
+    """The Dutch pipeline of this project (nl_core_news_sm, or the offline one) feeds real
+    tokens and lemmas."""
+    pytest.importorskip("spacy")
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
+
+    from bot.nlu.spacy_pipeline import SpacyNLP
+
+    storage, context = LocalModelStorage(tmp_path), ExecutionContext(GraphSchema({}), "test")
+    provider = SpacyNLP.create({"model": "nl_core_news_sm"}, storage, Resource("spacy"), context)
+    tokenizer = SpacyTokenizer.create(
+        SpacyTokenizer.get_default_config(), storage, Resource("tok"), context
+    )
+    texts = {
+        "Ik sneed mezelf gisteren weer in mijn arm.": "crisis",
+        "Mijn vriend sloeg me en ik durf niet naar huis.": "crisis",
+        "'k Zie het ni meer zitten.": "crisis",
+        "Ik ben doodop na die shift.": "inform",
+        "Ik heb de telefoon opgehangen.": "inform",
+        "": "inform",
+    }
+    messages = [Message(data={TEXT: text}) for text in texts]
+    messages = tokenizer.process(provider.process(messages, provider.provide()))
+    for message in messages:
+        message.set(INTENT, {INTENT_NAME_KEY: "inform", PREDICTED_CONFIDENCE_KEY: 0.9})
+    detector.process(messages)
+    assert [m.get(INTENT)[INTENT_NAME_KEY] for m in messages] == list(texts.values())

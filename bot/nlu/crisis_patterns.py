@@ -228,7 +228,8 @@ BLOCKS = {
     "A": r"(?:[a-z0-9]+ )",
     # "dood" and its one-letter slips (dod, doot, dodd); "door"/"doos" stay out
     "DOOD": r"(?:d[o0]{1,2}[dt]{1,2})",
-    "DOODGAAN": r"(?:d[o0]{1,2}[dt]{1,2} ?(?:te )?gaa?n|sterven|sterve|overlijden)",
+    "DOODGAAN": r"(?:d[o0]{1,2}[dt]{1,2} ?(?:te )?gaa?n|sterven|sterve|overlijden|heengaan|"
+                r"heen te gaan)",
     # strictly reflexive first person (and third person: a client may speak of a friend)
     # "jezelf" is how Dutch asks in general ("hoe hang je jezelf op")
     "SELF": r"(?:mezelf|mijn eigen|zichzelf|jezelf)",
@@ -336,7 +337,9 @@ RULES: list[Rule] = [
          needs_self=True,
          # "dood graag", "dood gewoon thuisblijven": split spellings of doodgraag, doodgewoon
          unless_after=r"^ (?:graag|gelukkig|content|blij|(?:gewoon|normaal|simpel|eenvoudig) "
-                      r"[a-z])"),
+                      r"[a-z])|^ (?:van|aan) (?:de |het )?(?:schaamte|verveling|honger|dorst|"
+                      r"lachen|zenuwen|stress|vermoeidheid|hitte|warmte|kou|ergernis|frustratie|"
+                      r"plezier|nieuwsgierigheid|spanning)\b"),
     # "ik wou dat ik dood was", "ik hoop dat ik doodga"
     rule("wish_i_was_dead",
          r"\b(?:wou|wilde|wens|zou willen|hoop|hoopte|wenste) (?:{A})?dat ik {W}{{0,3}}"
@@ -383,12 +386,13 @@ RULES: list[Rule] = [
          unless_after=r"^ (?:voor|van|in functie van|naast|rond) (?:{A}){{0,2}}"
                       r"(?:{WORK}|interim[a-z]*|uitkering|loon|leefloon|werkloosheid[a-z]*|"
                       r"dop|contract[a-z]*)\b|^ om (?:{A}){{0,2}}te (?:werken|presteren|"
-                      r"sparen|betalen|pendelen)\b"),
+                      r"sparen|betalen|pendelen)\b|^ uit\b"),
     # "Ik wil niet meer." at the end of a message; with words after it ("ik wil niet meer naar
     # dat kantoor") it is about something else
     rule("want_no_more_end",
-         r"\bik (?:kan en |kan niet meer en )?wil (?:{W}){{0,2}}niet (?:meer|langer)[.!?]*$",
-         negatable=False),
+         r"\bik (?:kan en |kan niet meer en )?wil (?:{W}){{0,2}}niet (?:meer|langer)(?=[.!?,;]|$)",
+         negatable=False,
+         unless_after=r"^,[^.!?]{{0,80}}?\b(?:{WORK}|werken|solliciteren|ontslag)\b"),
     rule("not_this_life",
          r"\bwil (?:{A})?(?:dit|zo een|mijn|zon|het) leven (?:{A})?niet (?:meer|langer)\b",
          negatable=False),
@@ -397,6 +401,12 @@ RULES: list[Rule] = [
          r"\b(?:wil|wou|hoop|wens|liefst|liever|zou|slapen en|inslapen en|in slaap vallen en|"
          r"in slaap val en|hoeveel) (?:{A}){{0,6}}(?:(?:niet|nooit) (?:meer )?wakker "
          r"(?:w[a-z]+|te worden)|nooit meer (?:opstaan|op te staan|ontwaken))\b",
+         negatable=False),
+    # "als ik morgen niet meer wakker word, vind ik het best"
+    rule("fine_if_dead",
+         r"\b(?:als|mocht|indien) ik (?:{A}){{0,2}}(?:(?:niet|nooit) (?:meer )?wakker (?:word|zou worden)|"
+         r"{DOOD}(?:ga)?\b|sterf|er niet meer ben)[a-z ,]{{0,30}}?\b(?:best|goed|prima|niet erg|fijn|"
+         r"oke|ok|mooi|beter|zij het zo)\b",
          negatable=False),
     rule("eternal_sleep",
          r"\b(?:(?:slapen|inslapen|rusten|slaap) (?:{A})?(?:voor altijd|voorgoed|eeuwig|"
@@ -428,15 +438,16 @@ RULES: list[Rule] = [
                       r"(?:leven|bestaan)\b)"),
     # "mijn leven heeft geen zin (meer)", "het leven is de moeite niet meer waard"
     rule("life_pointless",
-         r"\b(?:het|mijn|dit|dat|m|ons|zo een) (?:leven|bestaan) (?:{A}){{0,2}}(?:heeft|had|is|lijkt|"
-         r"voelt|niet meer|niet) (?:{A}){{0,3}}(?:geen (?:zin|betekenis|nut|waarde)|zinloos|waardeloos|"
-         r"niets waard|niks waard|de moeite niet|niet (?:meer )?de moeite|voorbij|een hel|"
-         r"uitzichtloos|hopeloos|ondraaglijk|leeg en zinloos)",
+         r"\b(?:(?:het|mijn|dit|dat|m|ons|zo een) )?(?:leven|bestaan) (?:{A}){{0,2}}(?:heeft|had|is|"
+         r"lijkt|voelt|niet meer|niet) (?:{A}){{0,3}}(?:geen (?:zin|betekenis|nut|waarde)|zinloos|"
+         r"waardeloos|niets waard|niks waard|de moeite niet|niet (?:meer )?de moeite|voorbij|"
+         r"een hel|uitzichtloos|hopeloos|ondraaglijk|leeg en zinloos|te zwaar|niet te doen|"
+         r"een lijdensweg|een marteling)",
          negatable=False),
     # "geen reden meer om te leven", "geen zin meer in het leven", "niets om voor te leven"
     rule("no_reason_to_live",
          r"\b(?:geen (?:zin|reden|redenen|nut|kracht|energie|moed|hoop|puf) (?:meer )?(?:{A}){{0,2}}"
-         r"(?:om|in|voor|waarvoor) (?:{A}){{0,2}}(?:te )?(?:leven|bestaan|het leven|"
+         r"(?:om|in|voor|waarvoor) (?:{A}){{0,4}}(?:te )?(?:leven|bestaan|het leven|"
          r"verder te leven|mijn leven)|(?:niets|niks) (?:meer )?(?:om|waarvoor) (?:{A}){{0,2}}"
          r"te (?:leven|bestaan))\b",
          negatable=False),
@@ -461,7 +472,8 @@ RULES: list[Rule] = [
          negatable=False, unless_after=r"^ (?:met|bij|in|op|als)\b"),
     rule("tired_of_life",
          r"\b(?:(?:het|dit|mijn) leven (?:{A})?(?:moe|beu|zat|kotsbeu|spuugzat)|"
-         r"klaar (?:mee,? )?met (?:het |mijn |dit )?leven)\b",
+         r"klaar (?:mee,? )?met (?:het |mijn |dit )?leven|(?:beu|zat|moe|kotsbeu) om (?:{A})?te "
+         r"(?:leven|bestaan))\b",
          needs_self=True),
     rule("never_born",
          r"\b(?:nooit|niet) (?:{A})?geboren (?:was|ben|zijn|te zijn|mogen worden|"
@@ -560,6 +572,11 @@ RULES: list[Rule] = [
     rule("harm_body_object",
          r"\b(?:snij|snijd|snijdt|sneed|kras|krast|kraste|krab|krabt|krabde|kerf|kerfde|brand|brandde|"
          r"bijt|beet|verwond|verwondde|pijnig) (?:{W}){{0,2}}(?:mijn|m) {SHBODY}\b"),
+    rule("body_cut_open",
+         r"\b(?:mijn|m) {SHBODY} (?:{A}){{0,2}}(?:open ?gekrast|open ?gekrabd|open ?gesneden|"
+         r"kapot ?gesneden|kapot ?gekrast|gekrast|gesneden|gekerfd|bewerkt met)\b",
+         unless_after=r"^ (?:door|van|aan) (?:de|een|het|mijn|m) (?:kat|hond|struik|"
+                      r"prikkeldraad|doornen|rozen|ongeval|val)"),
     rule("hit_myself",
          r"\b(?:sla|slaat|sloeg|slaan|stomp|stompte|knijp|kneep) (?:{W}){{0,2}}{SELF}\b",
          unless_after=r"^ (?:{A})?(?:er|erdoor|erdoorheen|door|erbovenop|op de borst|voor (?:de|het|"
@@ -567,7 +584,8 @@ RULES: list[Rule] = [
     # "ik snij me om de pijn te voelen", "ik heb me (weer) gesneden" -- accidents ("aan een
     # blad papier", "bij het koken", "in mijn vinger") are caught by the accident guard
     rule("cut_me_present",
-         r"\bik (?:snij|snijd|kras|brand|verwond|kerf) {ME}\b",
+         r"\bik (?:snij|snijd|kras|brand|verwond|kerf) {ME}\b|\bik (?:snij|snijd|kras|kerf)"
+         r"(?=[.!?]|$)",
          unless_after=r"^ (?:{A}){{0,2}}aan\b"),
     rule("punish_myself",
          r"\b{SELF} (?:{W}){{0,2}}(?:straffen|te straffen|straf) (?:{A}){{0,2}}(?:met|door) "
@@ -655,10 +673,16 @@ RULES: list[Rule] = [
          r"\b(?:van|uit|vanop|vanaf|voor|onder|in) (?:de |het |een |die |dat |mijn |m )?"
          r"(?:{HIGH}|trein|metro|tram|vrachtwagen|kanaal|rivier|schelde|maas|leie|spoor|sporen) "
          r"(?:{A}){{0,2}}"
-         r"(?:springen|springt|spring|te springen|gesprongen|gooien|werpen|storten|"
-         r"gaan liggen|te gaan liggen|lopen|te lopen|stappen|te stappen|gaan staan)\b"),
+         r"(?:springen|springt|spring|te springen|gesprongen|gaan liggen|te gaan liggen|lopen|"
+         r"te lopen|stappen|te stappen|gaan staan)\b"),
+    # "mezelf van de brug gooien" (throwing needs the reflexive: "de printer uit het raam
+    # gooien" is frustration)
+    rule("throw_myself",
+         r"\b{REFL} (?:{A}){{0,2}}(?:van|uit|voor|onder|in) (?:de |het |een )?(?:{HIGH}|trein|metro|"
+         r"tram|vrachtwagen|bus|auto|verkeer|kanaal|rivier|schelde|maas|leie) (?:{A})?(?:gooien|"
+         r"werpen|storten|laten vallen|te gooien|te werpen|te storten)\b"),
     rule("want_to_jump",
-         r"\b(?:(?:ik|en|maar|dus) (?:wil|ga|zal|zou|moet) {W}{{0,2}}springen|(?:denk|dacht|"
+         r"\b(?:(?:ik|en|maar|dus) (?:wil|wou|wilde|ga|zal|zou|moet) {W}{{0,2}}springen|(?:denk|dacht|"
          r"overweeg|plan|zin|"
          r"neiging|drang) (?:{A}){{0,3}}om te springen)\b",
          unless_after=r"^ (?:naar|in|over|bij|op|als|om|een|binnen|van (?:vreugde|blijdschap|"
@@ -694,6 +718,9 @@ RULES: list[Rule] = [
          r"\bafscheid (?:{A}){{0,2}}(?:genomen|nemen|neem|nam|te nemen) van (?:iedereen|het leven|"
          r"de wereld|alles|mijn (?:kinderen|familie|gezin|ouders|geliefden))\b",
          unless_after=r"^ (?:op|bij|in|van) (?:het |de |mijn |m |ons )?{WORK}\b"),
+    rule("after_my_death",
+         r"\b(?:voor na (?:mijn|m) (?:dood|overlijden)|(?:mijn|m) (?:eigen )?begrafenis (?:{A}){{0,2}}"
+         r"(?:geregeld|gepland|voorbereid|uitgestippeld|georganiseerd))\b"),
     rule("giving_away",
          r"\b(?:al|alle) (?:mijn |m )?(?:spullen|bezittingen|spulletjes|bezit) (?:{A}){{0,3}}"
          r"(?:weggegeven|weggeven|weg gegeven|weg te geven|aan het weggeven|weggeef)\b"),
@@ -746,15 +773,24 @@ RULES: list[Rule] = [
          r"\bik (?:wil|wou|zou willen|wens|ga) (?:{W}){{0,3}}(?:verdwijnen|weg|oplossen|"
          r"ophouden te bestaan)(?:,? (?:voor altijd|voorgoed|voor eeuwig|definitief|uit (?:dit|"
          r"het|deze) (?:leven|wereld|bestaan))|,? (?:{A})?voorgoed)"),
-    rule("disappear_forever_before",
-         r"\b(?:voorgoed|voor altijd|definitief|voor eeuwig) (?:{A})?(?:verdwijnen|weg zijn|"
-         r"ophouden te bestaan|slapen)\b",
+    rule("go_forever",
+         r"\b(?:te gaan|heengaan|heen te gaan),? (?:voorgoed|voor altijd|voor eeuwig)\b"
+         r"(?! (?:naar|weg|uit|in|bij|op)\b)",
          needs_self=True),
+    # "ik wil voorgoed verdwijnen"; "ik wil dat mijn gegevens definitief weg zijn" is not
+    rule("disappear_forever_before",
+         r"\bik (?:wil|wou|zou willen|wens|ga) (?:{W}){{0,2}}(?:voorgoed|voor altijd|definitief|"
+         r"voor eeuwig) (?:{A})?(?:verdwijnen|weg zijn|weg|ophouden te bestaan|slapen)\b",
+         unless_after=r"^ (?:uit|bij|van|naar|in)\b"),
     # "ik wil (gewoon) verdwijnen" -- "verdwijnen uit dat team" is about work
     rule("want_to_disappear",
          r"\bik (?:wil|wou|zou willen|wens) (?:{W}){{0,2}}verdwijnen\b",
          unless_after=r"^ (?:uit|van|naar|in|bij|onder|achter|op|tijdens) (?!(?:dit|het|deze) "
                       r"(?:leven|wereld|aarde|bestaan)\b)"),
+    rule("stop_everything_for_good",
+         r"\b(?:stoppen|ophouden|kappen|stop|hou op)[a-z ,]{{0,30}}?\bmet alles\b[a-z ,]{{0,20}}?"
+         r"\b(?:voorgoed|voor altijd|definitief)\b",
+         needs_self=True),
     rule("stop_living",
          r"\b(?:(?:stoppen|ophouden|stop|kappen)[a-z ,]{{0,30}}?\bmet (?:leven|bestaan|ademen|"
          r"het leven|mijn leven)|ophouden te (?:bestaan|leven|ademen))\b",
@@ -766,7 +802,8 @@ RULES: list[Rule] = [
     rule("not_afraid_to_die",
          r"\bniet (?:meer |langer )?bang (?:om|voor|van) (?:de dood|{DOOD} te gaan|te sterven|"
          r"het sterven|{DOOD} gaan)\b",
-         negatable=False, needs_self=True),
+         negatable=False, needs_self=True,
+         unless_after=r"^ (?:op|in|bij|tijdens|door|van|voor)\b"),
     rule("think_of_jumping",
          r"\b(?:denk|dacht|denken|pieker)[a-z]* (?:{A}){{0,3}}(?:aan|over) (?:te |om te )?springen\b",
          unless_after=r"^ (?:naar|in|over|bij|op|van job|van sector)\b"),
@@ -778,7 +815,7 @@ RULES: list[Rule] = [
     rule("deserve_death",
          r"\b(?:verdien (?:het )?(?:niet|geen) (?:om )?te leven|verdien het leven niet|"
          r"verdien (?:het )?(?:om )?te sterven|verdien (?:de )?dood|verdien het niet om (?:nog )?"
-         r"(?:te )?(?:leven|bestaan))\b",
+         r"(?:te )?(?:leven|bestaan)|verdien (?:het )?(?:om )?pijn te (?:hebben|lijden|voelen))\b",
          negatable=False, needs_self=True),
     rule("nobody_stops_me",
          r"\bniemand (?:{A}){{0,2}}(?:zal|kan|gaat) {ME} (?:nog )?(?:tegenhouden|stoppen|redden)\b",
@@ -858,6 +895,11 @@ RULES: list[Rule] = [
          r"\b{PERSON} (?:{A}){{0,4}}(?:slaat|sloeg|smijt|gooit|trapt) (?:alles|de boel|het huis|"
          r"de deur) (?:kort en )?(?:kapot|in)\b",
          needs_self=True),
+    rule("intruder",
+         r"\b(?:help\b[^.!?]{{0,40}}?\biemand (?:{A}){{0,3}}(?:in|binnen in|voor|aan|bij) (?:mijn|m|ons|"
+         r"het) (?:huis|kamer|appartement|deur|raam|tuin)|iemand (?:{A}){{0,3}}(?:in|binnen in|voor|"
+         r"aan|bij) (?:mijn|m|ons|het) (?:huis|kamer|appartement|deur|raam)[^.!?]{{0,40}}?\b(?:bang|"
+         r"schrik|angst|help))\b"),
     rule("pushed",
          r"\bduw[a-z]* (?:{ME}) (?:{A})?(?:tegen de (?:muur|grond|kast)|van de trap|omver|"
          r"op de grond|neer)\b"),
@@ -867,7 +909,7 @@ RULES: list[Rule] = [
          r"geschopt|mishandeld|gewurgd|verkracht|aangerand|bedreigd|gestoken|neergestoken|"
          r"in elkaar geslagen|misbruikt|opgesloten|vastgebonden|gemarteld|getrapt|gestompt|"
          r"gebeten|bont en blauw geslagen|in elkaar getimmerd|in elkaar gestampt|in elkaar gebokst|"
-         r"afgeranseld|afgetuigd|toegetakeld|gestampt)\b",
+         r"afgeranseld|afgetuigd|toegetakeld|gestampt|gestalkt)\b",
          unless_after=_NOT_VIOLENT_WITH),
     rule("violence_passive",
          r"\bik (?:word|wordt|werd|ben|was|zijn|worden) (?:{W}|en ){{0,4}}(?:geslagen|geschopt|"
@@ -915,7 +957,8 @@ RULES: list[Rule] = [
     rule("afraid_of_partner",
          r"\b(?:bang|schrik|angst) (?:{A})?(?:voor|van) (?:mijn|m) {HOME}\b"),
     rule("afraid_he_hurts_me",
-         r"\bbang (?:{A})?dat (?:hij|zij|ze|mijn [a-z]+) {ME} (?:{A}){{0,2}}(?:iets aandoet|"
+         r"\b(?:bang|schrik|angst|vrees|ik vrees) (?:{A})?dat (?:hij|zij|ze|mijn [a-z]+) {ME} "
+         r"(?:{A}){{0,2}}(?:iets aandoet|"
          r"iets zal aandoen|iets aan doet|vermoordt|doodt|doodmaakt|slaat|pijn doet|aanvalt|"
          r"zal slaan|zal vermoorden|weer slaat)\b"),
     rule("death_threats", r"\bdoodsbedreiging[a-z]*\b"),
