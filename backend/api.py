@@ -80,3 +80,71 @@ async def list_insights(request: web.Request) -> web.Response:
         client = await queries.client_by_chat_id(s, request.match_info["chat_id"])
         insights = await queries.confirmed_insights(s, client.id, category)
         return web.json_response({"insights": [serializers.insight(i) for i in insights]})
+
+
+def _written(id_field: str, row_id: int, created: bool) -> web.Response:
+    return web.json_response({id_field: row_id, "created": created}, status=201 if created else 200)
+
+
+def _chat_id(request: web.Request) -> str:
+    return request.match_info["chat_id"]
+
+
+async def get_summary(request: web.Request) -> web.Response:
+    async with db.session(request.app) as s:
+        data = await queries.summary(s, _chat_id(request))
+        return web.json_response(serializers.summary(data))
+
+
+async def put_topic(request: web.Request) -> web.Response:
+    topic = validation.topic_input(await _json_body(request))
+    async with db.session(request.app) as s:
+        await queries.set_topic(s, _chat_id(request), topic)
+    return web.Response(status=204)
+
+
+async def put_address(request: web.Request) -> web.Response:
+    formal = validation.address_input(await _json_body(request))
+    async with db.session(request.app) as s:
+        client = await queries.set_address(s, _chat_id(request), formal)
+        return web.json_response(serializers.profile(client))
+
+
+async def post_contact(request: web.Request) -> web.Response:
+    data = validation.contact_input(await _json_body(request))
+    async with db.session(request.app) as s:
+        return _written("contact_id", *await queries.add_contact(s, _chat_id(request), data))
+
+
+async def post_action(request: web.Request) -> web.Response:
+    data = validation.action_input(await _json_body(request))
+    async with db.session(request.app) as s:
+        return _written("action_id", *await queries.add_client_action(s, _chat_id(request), data))
+
+
+async def list_actions(request: web.Request) -> web.Response:
+    status = validation.action_status_filter(request.query.get("status"))
+    async with db.session(request.app) as s:
+        client = await queries.client_by_chat_id(s, _chat_id(request))
+        actions = await queries.actions_of(s, client.id, status)
+        return web.json_response({"actions": [serializers.action(a) for a in actions]})
+
+
+async def patch_action(request: web.Request) -> web.Response:
+    update = validation.action_update(await _json_body(request))
+    action_id = int(request.match_info["action_id"])
+    async with db.session(request.app) as s:
+        action = await queries.update_action(s, _chat_id(request), action_id, update)
+        return web.json_response(serializers.action(action))
+
+
+async def post_mood(request: web.Request) -> web.Response:
+    data = validation.mood_input(await _json_body(request))
+    async with db.session(request.app) as s:
+        return _written("mood_id", *await queries.add_mood(s, _chat_id(request), data))
+
+
+async def post_flag(request: web.Request) -> web.Response:
+    data = validation.flag_input(await _json_body(request))
+    async with db.session(request.app) as s:
+        return _written("flag_id", *await queries.add_flag(s, _chat_id(request), data))

@@ -10,7 +10,7 @@ from aiohttp_session import session_middleware
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
-from backend import db, status
+from backend import db, status, transcripts
 from backend.api import service_token_middleware
 from backend.config import CONFIG, Config
 from backend.dashboard import FILTERS, csrf_middleware
@@ -26,6 +26,7 @@ SESSION_MAX_AGE_SECONDS = 8 * 3600
 
 def create_app(config: Config) -> web.Application:
     config.check_serving()
+    transcripts.TranscriptReader(config.tracker_store_url)  # a bad URL fails here, not later
     storage = EncryptedCookieStorage(
         Fernet(config.session_secret),
         cookie_name="dossier_session",
@@ -54,5 +55,6 @@ def create_app(config: Config) -> web.Application:
     )
     app.cleanup_ctx.append(db.engine_ctx)
     app.cleanup_ctx.append(status.http_client_ctx)
+    app.cleanup_ctx.append(transcripts.reader_ctx)
     setup_routes(app)
     return app

@@ -19,6 +19,7 @@ from backend import db, queries, serializers, validation
 from backend.config import Config, ConfigError
 from backend.errors import CounsellorNotFound, DossierError
 from backend.passwords import hash_password
+from backend.transcripts import TranscriptReader, TranscriptUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,10 @@ EXIT_USAGE = 2
 DEMO_EMAIL = "demo@example.org"
 DEMO_NAME = "Demo Begeleider"
 DEMO_CLIENT = "Demo Cliënt"
+
+
+class ExportIncomplete(DossierError):
+    pass
 
 
 def _print_json(data: Dict[str, Any], indent: Optional[int] = None) -> None:
@@ -80,11 +85,23 @@ async def _create_client(config: Config, args) -> Dict[str, Any]:
 
 
 async def _export_client(config: Config, args) -> Dict[str, Any]:
-    async def work(s):
-        client = await queries.client_by_id(s, args.client)
-        return serializers.dossier_export(client, await queries.all_insights(s, client.id))
+    reader = TranscriptReader(config.tracker_store_url)
 
-    return await _with_session(config, work)
+    async def work(s):
+        data = await queries.dossier(s, args.client)
+        try:
+            transcript = await reader.transcript(data["client"].chat_id)
+        except TranscriptUnavailable:
+            # An export without the chat would look complete while it is not.
+            raise ExportIncomplete(
+                "the chat history cannot be read from TRACKER_STORE_URL; is its database reachable?"
+            ) from None
+        return serializers.dossier_export(data, transcript)
+
+    try:
+        return await _with_session(config, work)
+    finally:
+        reader.close()
 
 
 async def _demo(config: Config, args) -> Dict[str, Any]:

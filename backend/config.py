@@ -14,6 +14,8 @@ from sqlalchemy.exc import ArgumentError
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Anchored at the repository root, so the CLI and the server find the same file from any cwd.
 DEFAULT_DATABASE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'dossier.db'}"
+# Rasa's SQL tracker store (endpoints.yml); the backend only reads the transcripts from it.
+DEFAULT_TRACKER_STORE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'rasa_tracker.sqlite3'}"
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 _SYNC_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg2"}
@@ -81,6 +83,7 @@ class Config:
     public_url: str = "http://127.0.0.1:8000"
     rasa_url: str = "http://127.0.0.1:5005"
     cookie_secure: bool = False
+    tracker_store_url: str = DEFAULT_TRACKER_STORE_URL
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Config":
@@ -102,6 +105,7 @@ class Config:
             public_url=public_url,
             rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
             cookie_secure=cookie_secure,
+            tracker_store_url=env.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_STORE_URL,
         )
 
     @property

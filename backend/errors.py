@@ -26,3 +26,11 @@ class NoConsent(DossierError):
 
 class InvalidInput(DossierError):
     pass
+
+
+class ActionNotFound(DossierError):
+    pass
+
+
+class FlagNotFound(DossierError):
+    pass

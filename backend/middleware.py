@@ -10,6 +10,7 @@ from aiohttp import web
 
 from backend.api import PREFIX, json_error
 from backend.errors import (
+    ActionNotFound,
     ClientNotFound,
     CounsellorNotFound,
     DossierError,
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 DOMAIN_ERRORS: Dict[Type[DossierError], Tuple[int, str]] = {
     ClientNotFound: (404, "client_not_found"),
+    ActionNotFound: (404, "action_not_found"),
     CounsellorNotFound: (404, "counsellor_not_found"),
     DuplicateEmail: (409, "duplicate_email"),
     NoConsent: (403, "no_consent"),

@@ -8,8 +8,10 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -40,6 +42,13 @@ CATEGORIES = (
     "crisis",
 )
 STATUSES = ("proposed", "confirmed", "dropped")
+CIRCLES = ("family", "friends", "colleagues", "professional", "associations")
+ACTION_STATUSES = ("open", "done", "blocked")
+CREATORS = ("client", "counsellor")
+MOODS = ("good", "bad")
+FLAG_KINDS = ("crisis", "stuck", "no_activity")
+TOPICS = ("qualities", "motives", "network", "labour_market", "actions")
+AUDIT_ACTIONS = ("view_client", "export_pop", "assign_homework", "add_note", "resolve_flag")
 
 NAME_MAX = 200
 EMAIL_MAX = 254
@@ -48,6 +57,8 @@ SENTENCE_MAX = 5000
 KEY_MAX = 120
 CONSENT_VERSION_MAX = 50
 TOKEN_MAX = 64
+TEXT_MAX = 1000
+NOTE_MAX = 5000
 # Largest id that fits an INTEGER column on every database (PostgreSQL errors beyond it).
 MAX_ID = 2**31 - 1
 
@@ -115,6 +126,10 @@ class Client(Base):
     formal_address = Column(Boolean, nullable=False, default=False, server_default=false())
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     last_activity_at = Column(UTCDateTime, nullable=True)
+    # Where the client left off ("qualities", ...), so the bot can offer to go on there.
+    last_topic = Column(String(32), nullable=True)
+    # None: the organisation's default retention applies.
+    retention_days = Column(Integer, nullable=True)
 
     counsellor = relationship("Counsellor", back_populates="clients")
     insights = relationship("Insight", back_populates="client", passive_deletes=True)
@@ -126,6 +141,8 @@ class Insight(Base):
         UniqueConstraint("client_id", "idempotency_key"),
         CheckConstraint(_in("category", CATEGORIES), name="category"),
         CheckConstraint(_in("status", STATUSES), name="status"),
+        # "What is new since the last visit" counts a client's recent insights.
+        Index("ix_insights_client_id_created_at", "client_id", "created_at"),
     )
 
     id = Column(Integer, primary_key=True)
@@ -139,3 +156,129 @@ class Insight(Base):
     idempotency_key = Column(String(KEY_MAX), nullable=False)
 
     client = relationship("Client", back_populates="insights")
+
+
+def _client_fk() -> Column:
+    return Column(Integer, ForeignKey("clients.id", ondelete="CASCADE"), nullable=False)
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        UniqueConstraint("client_id", "idempotency_key"),
+        CheckConstraint(_in("circle", CIRCLES), name="circle"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    name = Column(String(NAME_MAX), nullable=False)
+    circle = Column(String(16), nullable=True)
+    organisation = Column(String(NAME_MAX), nullable=True)
+    help = Column(Text, nullable=True)
+    sentence = Column(Text, nullable=False)
+    contacted = Column(Boolean, nullable=False, default=False, server_default=false())
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    idempotency_key = Column(String(KEY_MAX), nullable=False)
+
+
+class Action(Base):
+    __tablename__ = "actions"
+    __table_args__ = (
+        # Several NULL keys (counsellor-made homework) do not collide on either database.
+        UniqueConstraint("client_id", "idempotency_key"),
+        CheckConstraint(_in("status", ACTION_STATUSES), name="status"),
+        CheckConstraint(_in("created_by", CREATORS), name="created_by"),
+        Index("ix_actions_client_id_status", "client_id", "status"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    text = Column(Text, nullable=False)
+    due_date = Column(Date, nullable=True)
+    measure = Column(Text, nullable=True)
+    status = Column(String(16), nullable=False, default="open")
+    obstacle = Column(Text, nullable=True)
+    created_by = Column(String(16), nullable=False)
+    is_homework = Column(Boolean, nullable=False, default=False, server_default=false())
+    reminder_at = Column(UTCDateTime, nullable=True)
+    source_insight = Column(String(VALUE_MAX), nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    idempotency_key = Column(String(KEY_MAX), nullable=True)
+
+
+class MoodEntry(Base):
+    __tablename__ = "mood_entries"
+    __table_args__ = (
+        UniqueConstraint("client_id", "idempotency_key"),
+        CheckConstraint(_in("mood", MOODS), name="mood"),
+        Index("ix_mood_entries_client_id_at", "client_id", "at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    mood = Column(String(8), nullable=False)
+    sentence = Column(Text, nullable=False)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+    idempotency_key = Column(String(KEY_MAX), nullable=False)
+
+
+class Flag(Base):
+    __tablename__ = "flags"
+    __table_args__ = (
+        UniqueConstraint("client_id", "idempotency_key"),
+        CheckConstraint(_in("kind", FLAG_KINDS), name="kind"),
+        Index("ix_flags_client_id_resolved_at", "client_id", "resolved_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    kind = Column(String(16), nullable=False)
+    message = Column(Text, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    resolved_at = Column(UTCDateTime, nullable=True)
+    # Set for flags the bot posts; NULL for flags made from a crisis insight (see insight_id).
+    idempotency_key = Column(String(KEY_MAX), nullable=True)
+    # One crisis flag per crisis insight, however often the insight is retried.
+    insight_id = Column(
+        Integer, ForeignKey("insights.id", ondelete="SET NULL"), nullable=True, unique=True
+    )
+
+
+class Note(Base):
+    __tablename__ = "notes"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    counsellor_id = Column(Integer, ForeignKey("counsellors.id"), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (Index("ix_notes_client_id_created_at", "client_id", "created_at"),)
+
+
+class ClientView(Base):
+    """When a counsellor last opened a client's page: the base of "new since your last visit"."""
+
+    __tablename__ = "client_views"
+
+    counsellor_id = Column(
+        Integer, ForeignKey("counsellors.id", ondelete="CASCADE"), primary_key=True
+    )
+    client_id = Column(Integer, ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True)
+    viewed_at = Column(UTCDateTime, nullable=False)
+
+
+class AuditEntry(Base):
+    """Who read or changed which dossier. Ids only, never content; kept when a client is deleted."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_client_id_at", "client_id", "at"),)
+
+    id = Column(Integer, primary_key=True)
+    counsellor_id = Column(
+        Integer, ForeignKey("counsellors.id", ondelete="SET NULL"), nullable=True
+    )
+    client_id = Column(Integer, ForeignKey("clients.id", ondelete="SET NULL"), nullable=True)
+    action = Column(String(32), nullable=False)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)

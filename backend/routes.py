@@ -17,6 +17,15 @@ def setup_routes(app: web.Application) -> None:
     add.add_put("/api/v1/chats/{chat_id}/consent", api.put_consent)
     add.add_post("/api/v1/chats/{chat_id}/insights", api.post_insight)
     add.add_get("/api/v1/chats/{chat_id}/insights", api.list_insights)
+    add.add_get("/api/v1/chats/{chat_id}/summary", api.get_summary)
+    add.add_put("/api/v1/chats/{chat_id}/topic", api.put_topic)
+    add.add_put("/api/v1/chats/{chat_id}/address", api.put_address)
+    add.add_post("/api/v1/chats/{chat_id}/contacts", api.post_contact)
+    add.add_post("/api/v1/chats/{chat_id}/actions", api.post_action)
+    add.add_get("/api/v1/chats/{chat_id}/actions", api.list_actions)
+    add.add_patch(r"/api/v1/chats/{chat_id}/actions/{action_id:\d{1,18}}", api.patch_action)
+    add.add_post("/api/v1/chats/{chat_id}/mood", api.post_mood)
+    add.add_post("/api/v1/chats/{chat_id}/flags", api.post_flag)
 
     # Counsellor dashboard.
     add.add_get("/login", dashboard.login_form)

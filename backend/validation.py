@@ -3,19 +3,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Mapping, Optional
 
+from backend.clock import local_today
 from backend.errors import InvalidInput
 from backend.models import (
+    ACTION_STATUSES,
     CATEGORIES,
+    CIRCLES,
     CONSENT_VERSION_MAX,
     EMAIL_MAX,
     KEY_MAX,
+    MOODS,
     NAME_MAX,
     SENTENCE_MAX,
     STATUSES,
+    TEXT_MAX,
     TOKEN_MAX,
+    TOPICS,
     VALUE_MAX,
 )
 
@@ -25,6 +31,10 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Kinds the bot may raise; "no_activity" flags are the backend's own.
+BOT_FLAG_KINDS = ("crisis", "stuck")
+_UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,16 @@ def text(
     return value
 
 
+def optional_text(
+    data: Mapping[str, Any], field: str, max_len: int, *, free_text: bool = False
+) -> Optional[str]:
+    """Missing, null or blank is None."""
+    if data.get(field) is None:
+        return None
+    value = text(data, field, max_len, allow_empty=True, free_text=free_text)
+    return value or None
+
+
 def choice(data: Mapping[str, Any], field: str, allowed: tuple) -> str:
     value = data.get(field)
     if not isinstance(value, str) or value not in allowed:
@@ -99,6 +119,24 @@ def timestamp(data: Mapping[str, Any], field: str) -> Optional[datetime]:
         raise InvalidInput(f"'{field}' is out of range") from None
 
 
+def parse_due_date(raw: Any, field: str = "due_date") -> date:
+    """A YYYY-MM-DD date, today or later (Belgian time)."""
+    if not isinstance(raw, str) or not _ISO_DATE.match(raw.strip()):
+        raise InvalidInput(f"'{field}' must be a date as YYYY-MM-DD")
+    try:
+        value = date.fromisoformat(raw.strip())
+    except ValueError:
+        raise InvalidInput(f"'{field}' is not a real date") from None
+    if value < local_today():
+        raise InvalidInput(f"'{field}' is in the past")
+    return value
+
+
+def optional_due_date(data: Mapping[str, Any], field: str = "due_date") -> Optional[date]:
+    raw = data.get(field)
+    return None if raw is None else parse_due_date(raw, field)
+
+
 def require_object(body: Any) -> Mapping[str, Any]:
     if not isinstance(body, dict):
         raise InvalidInput("the body must be a JSON object")
@@ -123,6 +161,123 @@ def insight_input(body: Any) -> InsightInput:
         status=choice(data, "status", STATUSES),
         said_at=timestamp(data, "said_at"),
     )
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    key: str
+    name: str
+    circle: Optional[str]
+    organisation: Optional[str]
+    help: Optional[str]
+    sentence: str
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    key: Optional[str]
+    text: str
+    due_date: Optional[date]
+    measure: Optional[str]
+    source_insight: Optional[str]
+
+
+@dataclass(frozen=True)
+class ActionUpdate:
+    """Fields left out of the PATCH body are _UNSET and stay as they are."""
+
+    status: Any = _UNSET
+    obstacle: Any = _UNSET
+
+    def changes(self) -> dict:
+        return {k: v for k, v in (("status", self.status), ("obstacle", self.obstacle)) if v is not _UNSET}
+
+
+@dataclass(frozen=True)
+class MoodInput:
+    key: str
+    mood: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class FlagInput:
+    key: str
+    kind: str
+    message: str
+
+
+def topic_input(body: Any) -> str:
+    return choice(require_object(body), "topic", TOPICS)
+
+
+def address_input(body: Any) -> bool:
+    formal = require_object(body).get("formal")
+    if not isinstance(formal, bool):
+        raise InvalidInput("'formal' must be true or false")
+    return formal
+
+
+def contact_input(body: Any) -> ContactInput:
+    data = require_object(body)
+    circle = data.get("circle")
+    return ContactInput(
+        key=text(data, "key", KEY_MAX),
+        name=text(data, "name", NAME_MAX),
+        circle=None if circle is None else choice(data, "circle", CIRCLES),
+        organisation=optional_text(data, "organisation", NAME_MAX),
+        help=optional_text(data, "help", TEXT_MAX, free_text=True),
+        sentence=text(data, "sentence", SENTENCE_MAX, allow_empty=True, free_text=True),
+    )
+
+
+def action_input(body: Any) -> ActionInput:
+    data = require_object(body)
+    return ActionInput(
+        key=text(data, "key", KEY_MAX),
+        text=text(data, "text", TEXT_MAX, free_text=True),
+        due_date=optional_due_date(data),
+        measure=optional_text(data, "measure", TEXT_MAX, free_text=True),
+        source_insight=optional_text(data, "source_insight", VALUE_MAX),
+    )
+
+
+def action_update(body: Any) -> ActionUpdate:
+    data = require_object(body)
+    fields = {}
+    if "status" in data:
+        fields["status"] = choice(data, "status", ACTION_STATUSES)
+    if "obstacle" in data:
+        fields["obstacle"] = optional_text(data, "obstacle", SENTENCE_MAX, free_text=True)
+    if not fields:
+        raise InvalidInput("give 'status', 'obstacle' or both")
+    return ActionUpdate(**fields)
+
+
+def mood_input(body: Any) -> MoodInput:
+    data = require_object(body)
+    return MoodInput(
+        key=text(data, "key", KEY_MAX),
+        mood=choice(data, "mood", MOODS),
+        sentence=text(data, "sentence", SENTENCE_MAX, allow_empty=True, free_text=True),
+    )
+
+
+def flag_input(body: Any) -> FlagInput:
+    data = require_object(body)
+    return FlagInput(
+        key=text(data, "key", KEY_MAX),
+        kind=choice(data, "kind", BOT_FLAG_KINDS),
+        message=text(data, "message", SENTENCE_MAX, allow_empty=True, free_text=True),
+    )
+
+
+def action_status_filter(raw: Optional[str]) -> Optional[str]:
+    if raw is None or raw == "":
+        return None
+    if raw not in ACTION_STATUSES:
+        raise InvalidInput(f"'status' must be one of: {', '.join(ACTION_STATUSES)}")
+    return raw
 
 
 def category_filter(raw: Optional[str]) -> Optional[str]:

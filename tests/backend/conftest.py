@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
+from pathlib import Path
 from typing import Any, Dict, Optional
 
 import pytest
@@ -46,7 +48,13 @@ def database_url(tmp_path) -> str:
 
 
 @pytest.fixture
-def config(database_url, unused_tcp_port) -> Config:
+def tracker_path(tmp_path):
+    """Where the tests' fake Rasa tracker store lives (tests/backend/tracker.py writes it)."""
+    return tmp_path / "rasa_tracker.sqlite3"
+
+
+@pytest.fixture
+def config(database_url, unused_tcp_port, tracker_path) -> Config:
     return Config(
         database_url=database_url,
         service_token=SERVICE_TOKEN,
@@ -55,6 +63,8 @@ def config(database_url, unused_tcp_port) -> Config:
         # Nothing listens there: Rasa counts as down unless a test starts a fake one.
         rasa_url=f"http://127.0.0.1:{unused_tcp_port}",
         cookie_secure=False,
+        # No Rasa here: an absent tracker store is an empty transcript.
+        tracker_store_url=f"sqlite:///{tracker_path}",
     )
 
 
@@ -144,5 +154,7 @@ def insight_body(**overrides: Any) -> Dict[str, Any]:
 def cli_env(database_url: str, **extra: Optional[str]) -> Dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"SERVICE_TOKEN", "SESSION_SECRET", "PUBLIC_URL"}}
     env["DATABASE_URL"] = database_url
+    # Rasa is not running in the tests: a missing tracker store is an empty transcript.
+    env["TRACKER_STORE_URL"] = f"sqlite:///{Path(tempfile.gettempdir()) / 'no-such-tracker.sqlite3'}"
     env.update({k: v for k, v in extra.items() if v is not None})
     return env

@@ -124,3 +124,55 @@ async def test_the_chat_id_from_the_cli_works_in_the_api_and_the_export_has_its_
     assert [(i["value"], i["status"]) for i in export["insights"]] == [("geduldig", "confirmed"), ("twijfel", "proposed")]
     assert export["insights"][0]["sentence"] == "Ik heb de boze klant rustig geholpen."
     assert export["client"]["consent"]["given"] is True
+
+
+@pytest.mark.asyncio
+async def test_export_has_every_part_of_the_dossier_and_the_transcript(database_url, client, auth, tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from backend import db
+    from backend.clock import local_today
+    from backend.models import Note
+
+    from .tracker import write_events
+
+    counsellor_id = ok_json(create_counsellor(database_url))["counsellor_id"]
+    created = ok_json(run_cli(database_url, "clients", "create", "--counsellor", "an@example.org", "--name", "Jan"))
+    chat = created["chat_id"]
+    api = f"/api/v1/chats/{chat}"
+    await client.put(f"{api}/consent", json={"given": True, "version": "v1"}, headers=auth)
+    due = (local_today() + timedelta(days=3)).isoformat()
+    await client.post(f"{api}/actions", json={"key": "a", "text": "Els bellen", "due_date": due}, headers=auth)
+    await client.post(f"{api}/contacts", json={"key": "c", "name": "Els", "circle": "friends", "sentence": "Els kent veel mensen."}, headers=auth)
+    await client.post(f"{api}/mood", json={"key": "m", "mood": "good", "sentence": "Het gaat goed."}, headers=auth)
+    await client.post(f"{api}/flags", json={"key": "f", "kind": "stuck", "message": "Ik zit vast."}, headers=auth)
+    async with db.session(client.app) as s:
+        s.add(Note(client_id=created["client_id"], counsellor_id=counsellor_id, text="Volgende keer over netwerk."))
+        await s.commit()
+    tracker = f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
+    t0 = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
+    write_events(tracker, chat, [("user", t0, "hallo"), ("bot", t0 + timedelta(seconds=1), "Dag Jan!")])
+    write_events(tracker, "someone-else", [("user", t0, "niet van Jan")])
+
+    export = ok_json(run_cli(database_url, "clients", "export", "--client", str(created["client_id"]), TRACKER_STORE_URL=tracker))
+    action = export["actions"][0]
+    assert (action["text"], action["due_date"], action["status"], action["created_by"]) == ("Els bellen", due, "open", "client")
+    assert action["created_at"] and action["updated_at"]
+    assert [(c["name"], c["circle"], c["contacted"]) for c in export["contacts"]] == [("Els", "friends", False)]
+    assert [(m["mood"], m["sentence"]) for m in export["mood"]] == [("good", "Het gaat goed.")]
+    assert [(f["kind"], f["message"], f["resolved_at"]) for f in export["flags"]] == [("stuck", "Ik zit vast.", None)]
+    assert [n["text"] for n in export["notes"]] == ["Volgende keer over netwerk."]
+    assert export["transcript"] == [
+        {"at": "2024-05-01T09:00:00+00:00", "who": "client", "text": "hallo"},
+        {"at": "2024-05-01T09:00:01+00:00", "who": "bot", "text": "Dag Jan!"},
+    ]
+
+
+def test_export_fails_clearly_when_the_tracker_store_is_down(database_url, unused_tcp_port):
+    ok_json(create_counsellor(database_url))
+    created = ok_json(run_cli(database_url, "clients", "create", "--counsellor", "an@example.org", "--name", "Jan"))
+    result = run_cli(
+        database_url, "clients", "export", "--client", str(created["client_id"]),
+        TRACKER_STORE_URL=f"postgresql://nobody@127.0.0.1:{unused_tcp_port}/rasa",
+    )
+    assert "chat history" in failed(result)

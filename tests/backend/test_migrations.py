@@ -9,7 +9,7 @@ from backend import db
 from backend.config import sync_url
 from backend.models import metadata
 
-TABLES = {"counsellors", "clients", "insights"}
+TABLES = {"counsellors", "clients", "insights", "contacts", "actions", "mood_entries", "flags", "notes", "client_views", "audit_entries"}
 
 
 def _inspect(database_url):
@@ -28,7 +28,7 @@ def test_upgrade_downgrade_upgrade(database_url):
     db.upgrade(database_url)
     tables, revision, _ = _inspect(database_url)
     assert TABLES <= tables
-    assert revision == "0001"
+    assert revision == "0002"
 
     db.downgrade(database_url, "base")
     tables, revision, _ = _inspect(database_url)
@@ -39,7 +39,7 @@ def test_upgrade_downgrade_upgrade(database_url):
     db.upgrade(database_url)  # at head already: nothing to do, no error
     tables, revision, _ = _inspect(database_url)
     assert TABLES <= tables
-    assert revision == "0001"
+    assert revision == "0002"
 
 
 def test_migrations_create_exactly_what_the_models_describe(database_url):
@@ -52,3 +52,33 @@ def test_upgrade_creates_the_sqlite_folder(tmp_path):
     url = f"sqlite:///{tmp_path / 'new' / 'folder' / 'dossier.db'}"
     db.upgrade(url)
     assert (tmp_path / "new" / "folder" / "dossier.db").exists()
+
+
+def test_0002_keeps_the_clients_of_0001_on_upgrade_and_downgrade(database_url):
+    from sqlalchemy import text
+
+    db.upgrade(database_url, "0001")
+    engine = create_engine(sync_url(database_url), future=True)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO counsellors (id, email, name, password_hash, created_at) "
+                "VALUES (1, 'an@example.org', 'An', 'x', CURRENT_TIMESTAMP)"
+            ))
+            conn.execute(text(
+                "INSERT INTO clients (id, counsellor_id, name, chat_id, invite_token, created_at) "
+                "VALUES (1, 1, 'Jan', 'chat-1', 'invite-1', CURRENT_TIMESTAMP)"
+            ))
+        db.upgrade(database_url)
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT name, last_topic, retention_days, formal_address FROM clients")).one()
+        assert tuple(row) == ("Jan", None, None, False)
+
+        db.downgrade(database_url, "0001")
+        tables, revision, _ = _inspect(database_url)
+        assert revision == "0001"
+        assert "contacts" not in tables and "clients" in tables
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT chat_id FROM clients")).scalar_one() == "chat-1"
+    finally:
+        engine.dispose()

@@ -28,7 +28,7 @@ async def test_status_when_rasa_is_down(client, config):
     response = await client.get("/api/v1/status")
     assert response.status == 200
     status = await response.json()
-    assert status["database"] == {"dialect": config.dialect, "reachable": True, "revision": "0001"}
+    assert status["database"] == {"dialect": config.dialect, "reachable": True, "revision": "0002"}
     assert status["rasa"] == {"reachable": False}
     assert status["spacy_pipeline"] == "onbekend"
     assert status["version"]
@@ -67,5 +67,5 @@ async def test_status_page_is_public_and_in_dutch(client, dossier):
     assert response.status == 200
     html = await response.text()
     assert "onbekend" in html and "antwoordt niet" in html
-    assert "0001" in html
+    assert "0002" in html
     assert "Jan Janssens" not in html and "an@example.org" not in html
