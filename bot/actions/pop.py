@@ -184,3 +184,20 @@ class ValidateObstacleForm(FormValidationAction):
         if result.get("action_obstacle") and not tracker.get_slot("reported_action"):
             result["reported_action"] = await _reported_action(tracker)
         return result
+
+
+class ActionRemindHomework(Action):
+    """Opens a conversation about homework, when the backend's scheduler triggers it."""
+
+    def name(self) -> Text:
+        return "action_remind_homework"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        homework = next(tracker.get_latest_entity_values("homework"), None)
+        actions = await dossier.open_actions(tracker.sender_id) or []
+        match = next((a for a in actions if a.get("text") == homework), None) or next((a for a in actions if a.get("is_homework")), None)
+        text = homework or (match or {}).get("text")
+        if not text:
+            return []
+        dispatcher.utter_message(response="utter_homework_reminder", homework=text)
+        return [SlotSet("reported_action", match)] if match else []
