@@ -88,8 +88,8 @@ def _capitalised_names(text: str) -> Iterable[tuple[str, int, bool]]:
             yield match.group(0), match.start(), bool(_ORGANISATION_MARKER.search(text[max(0, match.start() - 12):match.start()]))
 
 
-def find_contacts(text: str, entities: Iterable[Dict[str, Any]] = ()) -> List[Contact]:
-    """Contacts in `text`, using NLU entities when there are any, capitalised words otherwise."""
+def _people_and_organisations(text: str, entities: Iterable[Dict[str, Any]]) -> tuple[list, list]:
+    """([(name, start)], [(start, organisation)]) from the entities, capitalised words as fallback."""
     entities = [e for e in entities if isinstance(e, dict) and e.get("start") is not None]
     people = [(text[e["start"]:e["end"]], e["start"]) for e in entities if e.get("entity") == "person"]
     organisations = sorted((e["start"], text[e["start"]:e["end"]]) for e in entities if e.get("entity") == "organisation")
@@ -101,6 +101,22 @@ def find_contacts(text: str, entities: Iterable[Dict[str, Any]] = ()) -> List[Co
             elif start not in org_spans:
                 people.append((name, start))
         organisations.sort()
+    return people, organisations
+
+
+def find_organisations(text: str, entities: Iterable[Dict[str, Any]] = ()) -> List[str]:
+    """Organisations named in `text` (with or without a person), in text order."""
+    _, organisations = _people_and_organisations(text, entities)
+    found: List[str] = []
+    for _, name in organisations:
+        if name.strip() and name.strip() not in found:
+            found.append(name.strip())
+    return found
+
+
+def find_contacts(text: str, entities: Iterable[Dict[str, Any]] = ()) -> List[Contact]:
+    """Contacts in `text`, using NLU entities when there are any, capitalised words otherwise."""
+    people, organisations = _people_and_organisations(text, entities)
     contacts: List[Contact] = []
     previous_end = 0
     for name, start in sorted(people, key=lambda item: item[1])[:MAX_CONTACTS]:
