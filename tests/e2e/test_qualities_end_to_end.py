@@ -39,16 +39,23 @@ def test_new_client_consents_does_the_qualities_exercise_and_the_counsellor_gets
     proposal = texts(stack.say(chat, "Ik heb alles nauwkeurig nagekeken en rustig uitgelegd."))
     assert "geduldig" in proposal
 
-    first = texts(stack.say(chat, "geduldig en nauwkeurig"))
-    assert "geduldig" in first
-    second = texts(stack.say(chat, "/affirm"))
-    assert "nauwkeurig" in second
+    feedback_question = texts(stack.say(chat, "geduldig en nauwkeurig"))
+    assert "anderen" in feedback_question
+
+    first = texts(stack.say(chat, "Mijn collega's noemen mij behulpzaam."))
+    assert "geduldig" in first and "1" in first
+    assert "nauwkeurig" in texts(stack.say(chat, "/affirm"))
+    assert "behulpzaam" in texts(stack.say(chat, "/affirm"))
+    quadrant = texts(stack.say(chat, "/deny"))
+    assert "kernkwadrant van geduldig" in quadrant
     saved = texts(stack.say(chat, "/affirm"))
     assert "bewaard" in saved.lower()
 
     export = stack.admin("clients", "export", "--client", str(client["client_id"]))
     qualities = {insight["value"]: insight for insight in export["insights"] if insight["category"] == "quality"}
-    assert set(qualities) == {"geduldig", "nauwkeurig"}
+    assert {"geduldig", "nauwkeurig"} <= set(qualities)
+    assert "behulpzaam" not in qualities, "a dropped point never reaches the dossier"
+    assert any(value.startswith("kernkwadrant van geduldig: valkuil ") for value in qualities)
     assert "boze klant" in qualities["geduldig"]["sentence"]
 
 
