@@ -116,6 +116,14 @@ async def post_contact(request: web.Request) -> web.Response:
         return _written("contact_id", *await queries.add_contact(s, _chat_id(request), data))
 
 
+async def patch_contact(request: web.Request) -> web.Response:
+    contacted = validation.contact_update(await _json_body(request))
+    contact_id = int(request.match_info["contact_id"])
+    async with db.session(request.app) as s:
+        contact = await queries.set_contacted(s, _chat_id(request), contact_id, contacted)
+        return web.json_response(serializers.contact(contact))
+
+
 async def post_action(request: web.Request) -> web.Response:
     data = validation.action_input(await _json_body(request))
     async with db.session(request.app) as s:

@@ -1,4 +1,4 @@
-"""The counsellor dashboard: login, client list, one client's confirmed insights."""
+"""The counsellor dashboard's access: login, logout, sessions, CSRF. The pages are in backend.pages."""
 from __future__ import annotations
 
 import asyncio
@@ -6,8 +6,7 @@ import functools
 import hmac
 import logging
 import secrets
-from datetime import datetime
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -15,6 +14,7 @@ from aiohttp_session import Session, get_session, new_session
 
 from backend import db, queries, validation
 from backend.api import PREFIX
+from backend.config import CONFIG
 from backend.errors import CounsellorNotFound, InvalidInput
 from backend.middleware import error_page
 from backend.models import EMAIL_MAX
@@ -33,17 +33,11 @@ TOO_MANY_TRIES = (
     "Je hebt te vaak een fout wachtwoord getypt. Wacht 15 minuten en probeer het dan opnieuw."
 )
 
-# Crisis first: the counsellor must see it before anything else.
-CATEGORY_LABELS = {
-    "crisis": "Signalen van crisis",
-    "quality": "Kwaliteiten",
-    "motive": "Motieven en waarden",
-    "network": "Netwerk",
-    "labour_market": "Arbeidsmarkt",
-    "action": "Acties",
-    "question_for_counsellor": "Vragen voor de begeleider",
-    "mood": "Stemming",
-}
+SESSION_EXPIRED = "Je sessie is verlopen. Meld je opnieuw aan."
+LOGGED_OUT = "Je bent afgemeld."
+# A plain marker cookie: with it, a missing session means "expired", not "never signed in".
+SIGNED_IN_COOKIE = "dossier_signed_in"
+SIGNED_IN_MAX_AGE = 30 * 24 * 3600
 
 
 def csrf_token(session: Session) -> str:
@@ -89,7 +83,8 @@ def login_required(handler):
         session = await get_session(request)
         counsellor_id = session.get(_COUNSELLOR_KEY)
         if not isinstance(counsellor_id, int):
-            raise web.HTTPSeeOther("/login")
+            expired = SIGNED_IN_COOKIE in request.cookies
+            raise web.HTTPSeeOther("/login?verlopen=1" if expired else "/login")
         async with db.session(request.app) as s:
             try:
                 request["counsellor"] = await queries.counsellor_by_id(s, counsellor_id)
@@ -110,7 +105,15 @@ async def login_form(request: web.Request) -> web.Response:
     session = await get_session(request)
     if isinstance(session.get(_COUNSELLOR_KEY), int):
         raise web.HTTPSeeOther("/")
-    return await render(request, "login.html", {"email": "", "error": None})
+    notice = None
+    if "verlopen" in request.query:
+        notice = SESSION_EXPIRED
+    elif "afgemeld" in request.query:
+        notice = LOGGED_OUT
+    response = await render(request, "login.html", {"email": "", "error": None, "notice": notice})
+    if SIGNED_IN_COOKIE in request.cookies:
+        response.del_cookie(SIGNED_IN_COOKIE)  # said once; a later visit is a plain login
+    return response
 
 
 async def login(request: web.Request) -> web.Response:
@@ -151,68 +154,17 @@ async def login(request: web.Request) -> web.Response:
     session[_COUNSELLOR_KEY] = counsellor.id
     csrf_token(session)
     logger.info("counsellor %s logged in", counsellor.id)
-    raise web.HTTPSeeOther("/")
+    response = web.HTTPSeeOther("/")
+    response.set_cookie(
+        SIGNED_IN_COOKIE, "1", max_age=SIGNED_IN_MAX_AGE, httponly=True, samesite="Lax",
+        secure=request.app[CONFIG].cookie_secure,
+    )
+    raise response
 
 
 async def logout(request: web.Request) -> web.Response:
     session = await get_session(request)
     session.invalidate()
-    raise web.HTTPSeeOther("/login")
-
-
-@login_required
-async def client_list(request: web.Request) -> web.Response:
-    async with db.session(request.app) as s:
-        clients = await queries.clients_overview(s, request["counsellor"].id)
-    return await render(request, "clients.html", {"clients": clients})
-
-
-@login_required
-async def client_detail(request: web.Request) -> web.Response:
-    client_id = int(request.match_info["client_id"])
-    async with db.session(request.app) as s:
-        client = await queries.client_of_counsellor(s, request["counsellor"].id, client_id)
-        insights = await queries.confirmed_insights(s, client.id)
-    groups = [
-        {"category": category, "label": label, "insights": items}
-        for category, label in CATEGORY_LABELS.items()
-        if (items := [i for i in insights if i.category == category])
-    ]
-    return await render(request, "client.html", {"client": client, "groups": groups})
-
-
-# Template filters: Dutch dates in Belgian time.
-
-_MONTHS = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)
-
-
-@functools.lru_cache(maxsize=1)
-def _local_zone():
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo("Europe/Brussels")
-    except Exception:  # no tz database on this machine: UTC is still a correct time
-        from datetime import timezone
-
-        return timezone.utc
-
-
-def datum(value: Optional[datetime]) -> str:
-    if value is None:
-        return ""
-    local = value.astimezone(_local_zone())
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
-
-
-def datumtijd(value: Optional[datetime]) -> str:
-    if value is None:
-        return ""
-    local = value.astimezone(_local_zone())
-    return f"{datum(value)}, {local:%H:%M}"
-
-
-FILTERS = {"datum": datum, "datumtijd": datumtijd}
+    response = web.HTTPSeeOther("/login?afgemeld=1")
+    response.del_cookie(SIGNED_IN_COOKIE)
+    raise response

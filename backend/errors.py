@@ -34,3 +34,7 @@ class ActionNotFound(DossierError):
 
 class FlagNotFound(DossierError):
     pass
+
+
+class ContactNotFound(DossierError):
+    pass

@@ -12,9 +12,11 @@ from backend.api import PREFIX, json_error
 from backend.errors import (
     ActionNotFound,
     ClientNotFound,
+    ContactNotFound,
     CounsellorNotFound,
     DossierError,
     DuplicateEmail,
+    FlagNotFound,
     InvalidInput,
     NoConsent,
 )
@@ -24,6 +26,8 @@ logger = logging.getLogger(__name__)
 DOMAIN_ERRORS: Dict[Type[DossierError], Tuple[int, str]] = {
     ClientNotFound: (404, "client_not_found"),
     ActionNotFound: (404, "action_not_found"),
+    ContactNotFound: (404, "contact_not_found"),
+    FlagNotFound: (404, "flag_not_found"),
     CounsellorNotFound: (404, "counsellor_not_found"),
     DuplicateEmail: (409, "duplicate_email"),
     NoConsent: (403, "no_consent"),
@@ -92,9 +96,18 @@ async def error_middleware(request: web.Request, handler):
         return _answer(request, 500, "internal_error", "unexpected error; see the backend log")
 
 
+# No inline scripts or style attributes anywhere: the pages draw their pictures as SVG with
+# classes, styled from /static/dashboard.css.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'"
+)
+
+
 @web.middleware
 async def security_headers_middleware(request: web.Request, handler):
     response = await handler(request)
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")

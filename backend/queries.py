@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.errors import (
     ActionNotFound,
     ClientNotFound,
+    ContactNotFound,
     CounsellorNotFound,
     DuplicateEmail,
     NoConsent,
@@ -300,6 +301,20 @@ async def add_contact(s: AsyncSession, chat_id: str, data: ContactInput) -> Tupl
             idempotency_key=data.key,
         ),
     )
+
+
+async def set_contacted(s: AsyncSession, chat_id: str, contact_id: int, contacted: bool) -> Contact:
+    client = await _active_client(s, chat_id)
+    contact = None
+    if 0 < contact_id <= MAX_ID:
+        contact = await s.scalar(
+            select(Contact).where(Contact.id == contact_id, Contact.client_id == client.id)
+        )
+    if contact is None:
+        raise ContactNotFound(f"no contact with id {contact_id} for this client")
+    contact.contacted = contacted
+    await s.commit()
+    return contact
 
 
 async def add_client_action(s: AsyncSession, chat_id: str, data: ActionInput) -> Tuple[int, bool]:

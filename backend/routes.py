@@ -3,7 +3,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from backend import api, dashboard, status
+from backend import api, chat, erasure, dashboard, pages, reminders, status, telegram
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -21,17 +21,42 @@ def setup_routes(app: web.Application) -> None:
     add.add_put("/api/v1/chats/{chat_id}/topic", api.put_topic)
     add.add_put("/api/v1/chats/{chat_id}/address", api.put_address)
     add.add_post("/api/v1/chats/{chat_id}/contacts", api.post_contact)
+    add.add_patch(r"/api/v1/chats/{chat_id}/contacts/{contact_id:\d{1,18}}", api.patch_contact)
     add.add_post("/api/v1/chats/{chat_id}/actions", api.post_action)
     add.add_get("/api/v1/chats/{chat_id}/actions", api.list_actions)
     add.add_patch(r"/api/v1/chats/{chat_id}/actions/{action_id:\d{1,18}}", api.patch_action)
     add.add_post("/api/v1/chats/{chat_id}/mood", api.post_mood)
     add.add_post("/api/v1/chats/{chat_id}/flags", api.post_flag)
+    add.add_delete("/api/v1/chats/{chat_id}/data", erasure.delete_chat_data)
+
+    # The client's channels: reminder wishes and Telegram links for the bot, the web chat page.
+    add.add_get("/api/v1/chats/{chat_id}/reminders", reminders.get_reminder_settings)
+    add.add_put("/api/v1/chats/{chat_id}/reminders", reminders.put_reminder_settings)
+    add.add_get("/api/v1/chats/{chat_id}/telegram", telegram.get_telegram_of_chat)
+    add.add_post("/api/v1/telegram/links", telegram.post_link)
+    add.add_get("/api/v1/telegram/chats/{telegram_chat_id}", telegram.get_chat_of_telegram)
+    chat_page = "/chat/{invite_token}"
+    add.add_get(chat_page, chat.chat_page)
+    add.add_get(chat_page + "/history", chat.history)
+    add.add_get(chat_page + "/session", chat.session_token)
+    add.add_post(chat_page + "/visit", chat.visit)
+    add.add_post(chat_page + "/telegram/code", chat.telegram_code)
+    add.add_post(chat_page + "/telegram/unlink", chat.telegram_unlink)
+    add.add_post(chat_page + "/device/code", chat.device_code)
+    # Before /static: served from web/node_modules, not from backend/static.
+    add.add_get("/static/vendor/socket.io.min.js", chat.socket_io_client)
 
     # Counsellor dashboard.
     add.add_get("/login", dashboard.login_form)
     add.add_post("/login", dashboard.login)
     add.add_post("/logout", dashboard.logout)
-    add.add_get("/", dashboard.client_list)
-    add.add_get(r"/clients/{client_id:\d{1,18}}", dashboard.client_detail)
+    add.add_get("/", pages.client_list)
+    client = r"/clients/{client_id:\d{1,18}}"
+    add.add_get(client, pages.client_detail)
+    add.add_post(client + "/homework", pages.add_homework)
+    add.add_post(client + "/notes", pages.add_note)
+    add.add_post(client + r"/flags/{flag_id:\d{1,18}}/resolve", pages.resolve_flag)
+    add.add_get(client + "/pop", pages.pop_page)
+    add.add_get(client + "/pop.docx", pages.pop_docx)
     add.add_get("/status", status.status_page)
     add.add_static("/static", STATIC_DIR)

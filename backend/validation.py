@@ -254,6 +254,14 @@ def action_update(body: Any) -> ActionUpdate:
     return ActionUpdate(**fields)
 
 
+def contact_update(body: Any) -> bool:
+    """The only change the bot makes to a contact: the client has approached them."""
+    contacted = require_object(body).get("contacted")
+    if not isinstance(contacted, bool):
+        raise InvalidInput("'contacted' must be true or false")
+    return contacted
+
+
 def mood_input(body: Any) -> MoodInput:
     data = require_object(body)
     return MoodInput(

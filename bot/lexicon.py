@@ -58,7 +58,7 @@ INTENSIFIERS = frozenset(
     "ook toch altijd nog zeker hartstikke".split()
 )
 # Words that may sit inside a multi-word expression: "neem graag verantwoordelijkheid".
-_PHRASE_FILLERS = INTENSIFIERS | {"graag", "steeds"}
+_PHRASE_FILLERS = INTENSIFIERS | {"graag", "steeds", "goed", "kunnen"}
 _INTENSIFIER_PREFIXES = ("super", "kei", "mega", "hyper", "ultra", "oer", "zeer")
 NEGATORS = frozenset(
     "niet nie ni geen gene nooit weinig nauwelijks amper zelden allesbehalve noch zonder "
@@ -70,6 +70,44 @@ _CLAUSE_WORDS = frozenset(
     "maar en of want omdat terwijl hoewel als wanneer dus zodat tenzij doch behalve".split()
 )
 _IMPERSONAL = frozenset("het dat dit da das t er".split())
+# "die job was een uitdaging", "de klant was vriendelijk": a determiner, one noun, a copula.
+_DETERMINERS = frozenset("die deze dat dit de het".split())
+# Negators for qualities only: "ik mis soms wat geduld" (but "ik mis afwisseling" is a motive).
+_QUALITY_NEGATORS = frozenset("mis mist miste misten ontbreekt ontbrak".split())
+# A quality the client wants to work on is a point to grow on: "werken aan mijn zelfvertrouwen".
+_GROWTH_CUES = (("werken", "aan"), ("werk", "aan"), ("werkt", "aan"), ("verbeteren",), ("verbeter",))
+# A clause about someone else: "mijn zus is heel creatief", "de klant was vriendelijk",
+# "mijn papa heeft een eigen zaak". An owner word, a subject of at most three words, a verb.
+_OWNERS = frozenset("mijn m n mn zijn z haar hun onze ons de die deze een je jouw uw het".split())
+_THIRD_PERSON_VERBS = frozenset(
+    "is was zijn waren wordt werd blijft bleef lijkt leek heeft had hebben hadden vindt vinden vond "
+    "noemt noemen zegt zeggen zei zeiden kan kunnen moet moeten wil willen doet doen werkt werken gaat".split()
+)
+# Words in that subject that make it about the client after all: "mijn sterkste kwaliteit is geduld".
+_SELF_SUBJECT_WORDS = frozenset(
+    "valkuil valkuilen werkpunt werkpunten zwakte zwaktes zwakke punt punten kant kanten leerpunt "
+    "groeipunt grootste beste passie ideale ideaal droom droomjob motief motieven".split()
+)
+_SELF_NOUNS = frozenset(
+    "kwaliteit kwaliteiten sterkte sterktes talent talenten troef troeven eigenschap eigenschappen "
+    "drijfveer drijfveren motivatie waarde waarden".split()
+)
+_CLIENT_WORDS = frozenset("ik mij me mezelf mijzelf".split())
+# A job title after "als": "ik werk als planner", "hij solliciteert als verantwoordelijke".
+_JOB_VERBS = frozenset(
+    "werk werkt werkte werkten werken gewerkt job baan functie solliciteer solliciteert solliciteren "
+    "gesolliciteerd vacature aangenomen begonnen start tewerkgesteld".split()
+)
+# Places and times an inflected quality adjective may describe: "een rustige straat".
+_SETTING_NOUNS = frozenset(
+    "straat buurt wijk plek plaats plekje omgeving dorp stad gemeente huis woning appartement kantoor "
+    "afdeling bureau ruimte kamer streek regio dag dagen week periode tijd moment avond ochtend weekend "
+    "sfeer sector bedrijf firma winkel zaak school ziekenhuis markt wereld".split()
+)
+_COPULA_VERBS = frozenset("ben bent is was zijn waren word wordt werd".split())
+# Inflected quality forms that are also nouns for a person or a job.
+_ADJECTIVE_NOUNS = frozenset("zelfstandige verantwoordelijke leidinggevende betrokkene".split())
+_FILLER_AFTER = frozenset("bij in van voor geweest geworden sinds".split())
 _COPULAS = frozenset("is was wordt werd blijft bleef lijkt leek klinkt voelt zijn waren".split())
 # "Het was een uitdaging" tells what something was like, not what the client values.
 _PAST_COPULAS = frozenset("was werd waren leek bleef".split())
@@ -98,7 +136,8 @@ _STOP_PHRASES = (
     "handig om te weten", "actief op zoek", "sociale media", "social media",
     "sociale zekerheid", "sociaal werk", "sociaal werker", "sociale dienst",
     "sociaal assistent", "sociale economie", "sociale woning", "sociaal secretariaat",
-    "sociale zaken",
+    "sociale zaken", "van nature", "in mijn vrije tijd", "in de vrije tijd", "in je vrije tijd",
+    "creatief therapeut", "creatieve therapie", "creatieve therapeut",
 ) + tuple(
     f"{owner} {role}"
     for owner in "mijn de je jouw uw onze zijn haar hun nieuwe vorige directe".split()
@@ -106,7 +145,7 @@ _STOP_PHRASES = (
 )
 
 # Generated forms that are other words: "levenswijze" (way of life), "lonen" (to pay off).
-_BLOCKED_FORMS = frozenset({"levenswijze", "lonen"})
+_BLOCKED_FORMS = frozenset({"levenswijze", "lonen", "rusten"})
 
 # Endings of single-word quality forms that are adjectives (inflected and "on-" prefixed).
 _ADJECTIVE_ENDINGS = (
@@ -195,6 +234,7 @@ def _load_entries(path: Path, required: Sequence[str]) -> List[dict]:
             raise LexiconError(f"{path.name}: entry {entry!r} misses {missing}")
         entry["value"] = str(entry["value"]).strip().lower()
         entry["variants"] = [str(variant).strip() for variant in entry.get("variants") or []]
+        entry["opposites"] = [str(form).strip() for form in entry.get("opposites") or []]
     return entries
 
 
@@ -299,6 +339,19 @@ class Lexicon:
                 self.explicit.setdefault(key, set()).add(_Sense(entity, value))
                 if entity == QUALITY and len(key) == 1 and _is_adjective(key[0], value):
                     self.adjectives.add(key[0])
+            # Forms that say the opposite ("onzeker", "nooit op tijd"): found as negated.
+            for form in entry.get("opposites") or []:
+                key = _words(form)
+                if not key:
+                    raise LexiconError(f"{entity} {value!r}: empty opposite {form!r}")
+                if owner.get(key, value) != value:
+                    raise LexiconError(
+                        f"{entity} opposite {form!r} belongs to both {owner[key]!r} and {value!r}"
+                    )
+                owner[key] = value
+                self.explicit.setdefault(key, set()).add(_Sense(entity, value, opposite=True))
+                if entity == QUALITY and len(key) == 1 and key[0].endswith(_ADJECTIVE_ENDINGS + ("er",)):
+                    self.adjectives.add(key[0])
 
     def _add_generated(self) -> None:
         generated: Dict[str, _Sense] = {}
@@ -322,7 +375,7 @@ class Lexicon:
                 forms = _adjective_forms(word) if word in self.adjectives else {word}
                 for form in forms - {word}:
                     add(form, sense)
-                if not word.startswith("on") and len(word) >= 4:
+                if not sense.opposite and not word.startswith("on") and len(word) >= 4:
                     opposite = _Sense(sense.entity, sense.value, opposite=True)
                     for form in forms:
                         add("on" + form, opposite)
@@ -570,6 +623,11 @@ def _single_fallback(lexicon: Lexicon, word: str, name: bool = False) -> Tuple[_
         senses = lexicon.single(word[:position] + "ig" + word[position + 3 :])
         if senses:
             return senses
+    for heard, written in (("ies", "isch"), ("iese", "ische"), ("is", "isch")):
+        if word.endswith(heard) and len(word) > len(heard) + 4:  # "optimisties", "praktis"
+            senses = lexicon.single(word[: -len(heard)] + written)
+            if senses:
+                return senses
     return () if name else lexicon.fuzzy(word)
 
 
@@ -593,13 +651,17 @@ def _find_raw(lexicon: Lexicon, tokens: List[_Token]) -> List[_Raw]:
 
 
 def _is_impersonal(tokens: List[_Token], raw: _Raw, entity: str) -> bool:
-    """Not said of the client: 'het is hier rustig', 'dat vind ik handig', 'het was een uitdaging'."""
+    """Not said of the client: 'het is hier rustig', 'dat vind ik handig', 'het was een uitdaging',
+    'die job was een uitdaging'."""
     copulas = _COPULAS if entity == QUALITY else _PAST_COPULAS
     window = tokens[max(tokens[raw.first].clause_start, raw.first - 5) : raw.first]
     for position, token in enumerate(window[:-1]):
+        following = window[position + 1].norm
+        if token.norm in _DETERMINERS and position + 2 < len(window) and window[position + 2].norm in copulas:
+            if following not in _PERSONAL and following not in _SELF_SUBJECT_WORDS | _SELF_NOUNS:
+                return not any(t.norm in _PERSONAL for t in window[position + 3 :])
         if token.norm not in _IMPERSONAL:
             continue
-        following = window[position + 1].norm
         if following in copulas:
             return not any(t.norm in _PERSONAL for t in window[position + 2 :])
         if entity == QUALITY and following in _FIND_VERBS:
@@ -607,19 +669,73 @@ def _is_impersonal(tokens: List[_Token], raw: _Raw, entity: str) -> bool:
     return False
 
 
-def _negator_at(tokens: List[_Token], index: int) -> bool:
+def _is_about_someone_else(tokens: List[_Token], raw: _Raw) -> bool:
+    """'mijn zus is heel creatief', 'mijn collega's zijn behulpzaam', 'mijn papa heeft een eigen zaak'
+    (but 'mijn collega's vinden mij onvriendelijk', 'mijn sterkste punt is geduld')."""
+    first = tokens[raw.first].clause_start
+    if tokens[first].norm not in _OWNERS or raw.first - first < 2:
+        return False
+    for verb in range(first + 1, min(first + 5, raw.first)):
+        if tokens[verb].norm in _THIRD_PERSON_VERBS:
+            break
+    else:
+        return False
+    subject = tokens[first + 1 : verb]
+    if not subject or any(t.norm in _PERSONAL or t.norm in _CLIENT_WORDS for t in subject):
+        return False
+    cues = _QUALITY_CUES | _MOTIVE_CUES | _SELF_SUBJECT_WORDS
+    if any(set(t.forms()) & cues for t in subject):
+        return False
+    return not any(t.norm in _CLIENT_WORDS for t in tokens[verb + 1 : raw.first])
+
+
+def _is_not_a_quality(text: str, tokens: List[_Token], raw: _Raw, lexicon: "Lexicon") -> bool:
+    """A quality form used as something else: a job title ('ik werk als planner'), a noun after a
+    copula ('hij is zelfstandige'), the tail of a compound ('HR-verantwoordelijke'), or an
+    adjective describing a place or time ('een rustige straat')."""
+    first = tokens[raw.first]
+    previous = tokens[raw.first - 1] if raw.first > 0 and not first.punct_break else None
+    if previous is not None and previous.norm == "als" and raw.first >= 2 and tokens[raw.first - 2].norm in _JOB_VERBS:
+        return True
+    if raw.last - raw.first != 1:
+        return False
+    if (
+        first.start > 0 and text[first.start - 1] in "-–" and previous is not None
+        and previous.end == first.start - 1
+        and previous.norm not in INTENSIFIERS and previous.norm not in _INTENSIFIER_PREFIXES
+    ):
+        return True  # "HR-verantwoordelijke", "IT-verantwoordelijke"
+    word = first.norm
+    inflected = word.endswith("e") and not word.endswith("ste") and (word,) not in lexicon.explicit
+    if not inflected:
+        return False
+    following = tokens[raw.last] if raw.last < len(tokens) and not tokens[raw.last].punct_break else None
+    if word in _ADJECTIVE_NOUNS and previous is not None and previous.norm in _COPULA_VERBS and (following is None or following.norm in _CLAUSE_WORDS or following.norm in NEGATORS or following.norm in _FILLER_AFTER):
+        return True  # a noun: "Dirk is zelfstandige", "ik ben verantwoordelijke"
+    return following is not None and following.norm in _SETTING_NOUNS
+
+
+def _negator_at(tokens: List[_Token], index: int, entity: str = MOTIVE) -> bool:
+    if tokens[index].norm in _QUALITY_NEGATORS and entity == QUALITY:
+        return True
     if tokens[index].norm not in NEGATORS:
         return False
     following = tokens[index + 1].norm if index + 1 < len(tokens) else ""
     return following not in _NEGATION_CANCELLERS
 
 
-def _is_negated(tokens: List[_Token], raw: _Raw, previous_end: int) -> bool:
-    """A negator up to 4 words before, in the same clause; or after a topicalised match."""
+def _is_negated(tokens: List[_Token], raw: _Raw, previous_end: int, entity: str = MOTIVE) -> bool:
+    """A negator up to 4 words before, in the same clause; or after a topicalised match; for a
+    quality also 'ik mis wat geduld' and 'werken aan mijn zelfvertrouwen'."""
     clause_start = tokens[raw.first].clause_start
     window = range(max(clause_start, previous_end, raw.first - 4), raw.first)
-    if any(_negator_at(tokens, index) for index in window):
+    if any(_negator_at(tokens, index, entity) for index in window):
         return True
+    if entity == QUALITY:
+        before = [t.norm for t in tokens[max(clause_start, raw.first - 4) : raw.first]]
+        for cue in _GROWTH_CUES:
+            if any(tuple(before[i : i + len(cue)]) == cue for i in range(len(before))):
+                return True
     if all(tokens[index].norm in INTENSIFIERS for index in range(clause_start, raw.first)):
         # "Geduldig ben ik niet.", "Creativiteit vind ik niet belangrijk."
         for index in range(raw.last, min(len(tokens), raw.last + 6)):
@@ -701,8 +817,11 @@ def extract(text: str, lemmas: list[str] | None = None) -> List[Match]:
     previous_end = 0
     for raw in found:
         sense = context.resolve(raw)
-        if not _is_impersonal(tokens, raw, sense.entity):
-            negated = sarcastic or (_is_negated(tokens, raw, previous_end) != sense.opposite)
+        skip = _is_impersonal(tokens, raw, sense.entity) or _is_about_someone_else(tokens, raw)
+        if sense.entity == QUALITY and not skip:
+            skip = _is_not_a_quality(text, tokens, raw, lexicon)
+        if not skip:
+            negated = sarcastic or (_is_negated(tokens, raw, previous_end, sense.entity) != sense.opposite)
             start, end = tokens[raw.first].start, tokens[raw.last - 1].end
             matches.append(Match(sense.entity, sense.value, start, end, text[start:end], negated))
         previous_end = raw.last

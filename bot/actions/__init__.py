@@ -7,6 +7,7 @@ from bot.actions import (  # noqa: F401
     motives,
     network,
     pop,
+    privacy,
     qualities,
     review,
     safety,

@@ -169,6 +169,23 @@ async def open_actions(chat_id: str) -> Optional[List[Dict[str, Any]]]:
         return None
 
 
+async def erase(chat_id: str) -> bool:
+    """Erases the client's dossier and conversation; False when that cannot be done now.
+
+    Not through the outbox: the client must hear the truth, and waiting writes for this chat
+    are dropped so that nothing comes back after the erasure.
+    """
+    try:
+        await client().erase(chat_id)
+    except ClientUnknown:
+        pass  # nothing stored for this chat; the conversation is still erased below
+    except DossierError:
+        logger.warning("Erasure failed", exc_info=True)
+        return False
+    outbox().remove_chat(chat_id)
+    return True
+
+
 async def deliver_pending() -> int:
     """Delivers what waits in the outbox, oldest first; stops at the first outage."""
     delivered = 0

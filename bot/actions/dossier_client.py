@@ -99,6 +99,10 @@ class DossierClient:
         data = await self._request("GET", f"/chats/{chat_id}/actions?status=open")
         return list(data.get("actions", []))
 
+    async def erase(self, chat_id: str) -> None:
+        """Erases the dossier and the Rasa conversation of this chat (GDPR art. 17)."""
+        await self._request("DELETE", f"/chats/{chat_id}/data")
+
     async def send(self, chat_id: str, kind: str, payload: Dict[str, Any]) -> Dict[str, Any]:
         """One write of `kind` (see WRITES); every write can be repeated safely."""
         method, path = WRITES[kind]

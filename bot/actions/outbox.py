@@ -57,6 +57,10 @@ class Outbox:
         with self._lock, self._connect() as db:
             db.execute("DELETE FROM outbox WHERE id = ?", (entry_id,))
 
+    def remove_chat(self, chat_id: str) -> None:
+        with self._lock, self._connect() as db:
+            db.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))
+
     def count(self) -> int:
         with self._lock, self._connect() as db:
             return int(db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])

@@ -97,15 +97,20 @@ def _listing(actions: List[Dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _words(text: str) -> set:
+    return {word.strip(".,!?'\"").lower() for word in text.split() if len(word.strip(".,!?'\"")) >= 3}
+
+
 def _best_match(actions: List[Dict[str, Any]], text: str) -> Optional[Dict[str, Any]]:
-    """The open action the client means: the only one, or the one sharing the most words."""
+    """The open action the client means: the only one, or the one sharing the most words
+    (names count: "ik heb Wim gebeld" is "Wim bellen"); None when that is not clear."""
     if len(actions) == 1:
         return actions[0]
-    words = {w for w in text.lower().split() if len(w) > 3}
-    scored = sorted(((len(words & set(a["text"].lower().split())), a) for a in actions), key=lambda pair: -pair[0])
+    words = _words(text)
+    scored = sorted(((len(words & _words(a["text"])), a) for a in actions), key=lambda pair: -pair[0])
     if scored and scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
         return scored[0][1]
-    return actions[0] if actions else None
+    return None
 
 
 class ActionListActions(Action):
@@ -121,13 +126,20 @@ class ActionListActions(Action):
         return [SlotSet("reported_action", actions[0])]
 
 
-async def _reported_action(tracker: Tracker) -> Optional[Dict[str, Any]]:
+async def _reported_action(tracker: Tracker, dispatcher: CollectingDispatcher) -> Optional[Dict[str, Any]]:
+    """The action the client reports on; says what is unclear when it cannot tell."""
     actions = await dossier.open_actions(tracker.sender_id) or []
     text = tracker.latest_message.get("text") or ""
     listed = tracker.get_slot("reported_action")
     if text.startswith("/") and listed and any(a["id"] == listed.get("id") for a in actions):
         return listed
-    return _best_match(actions, text)
+    match = _best_match(actions, text)
+    if match is None:
+        if actions:
+            dispatcher.utter_message(response="utter_which_action", actions=_listing(actions))
+        else:
+            dispatcher.utter_message(response="utter_no_open_actions")
+    return match
 
 
 class ActionMarkActionDone(Action):
@@ -135,9 +147,8 @@ class ActionMarkActionDone(Action):
         return "action_mark_action_done"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        action = await _reported_action(tracker)
+        action = await _reported_action(tracker, dispatcher)
         if action is None:
-            dispatcher.utter_message(response="utter_no_open_actions")
             return [SlotSet("reported_action", None)]
         await dossier.update_action(tracker.sender_id, action["id"], "done")
         dispatcher.utter_message(response="utter_action_done", text=action["text"])
@@ -149,10 +160,8 @@ class ActionMarkActionNotYet(Action):
         return "action_mark_action_not_yet"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        action = await _reported_action(tracker)
-        if action is None:
-            dispatcher.utter_message(response="utter_no_open_actions")
-        else:
+        action = await _reported_action(tracker, dispatcher)
+        if action is not None:
             dispatcher.utter_message(response="utter_action_not_yet", text=action["text"], due=format_due(action.get("due_date")))
         return [SlotSet("reported_action", None)]
 
@@ -164,11 +173,9 @@ class ActionMarkActionBlocked(Action):
         return "action_mark_action_blocked"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        action = tracker.get_slot("reported_action") or await _reported_action(tracker)
+        action = tracker.get_slot("reported_action") or await _reported_action(tracker, dispatcher)
         obstacle = tracker.get_slot("action_obstacle")
-        if action is None:
-            dispatcher.utter_message(response="utter_no_open_actions")
-        else:
+        if action is not None:
             reason = obstacle if obstacle and obstacle != SKIPPED else None
             await dossier.update_action(tracker.sender_id, action["id"], "blocked", reason)
             dispatcher.utter_message(response="utter_action_blocked")
@@ -181,8 +188,6 @@ class ValidateObstacleForm(FormValidationAction):
 
     async def validate_action_obstacle(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         result = accept_or_reask("action_obstacle", value, tracker.get_slot("retries"), dispatcher)
-        if result.get("action_obstacle") and not tracker.get_slot("reported_action"):
-            result["reported_action"] = await _reported_action(tracker)
         return result
 
 

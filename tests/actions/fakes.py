@@ -41,6 +41,12 @@ class FakeDossierClient:
             self.writes[kind].append(payload)
         return {}
 
+    async def erase(self, chat_id: str) -> None:
+        self._check(chat_id)
+        self.writes = {kind: [] for kind in WRITES}
+        self.consent[chat_id] = None
+        self.erased = True
+
     async def insights(self, chat_id: str, category: Optional[str] = None) -> List[Dict[str, Any]]:
         self._check(chat_id)
         return [i for i in self.writes["insight"] if category in (None, i["category"])]

@@ -506,3 +506,33 @@ async def test_new_routes_need_the_service_token(client, consented_chat):
     ]:
         response = await client.request(method, f"/api/v1/chats/{consented_chat}/{path}", json={})
         await assert_json_error(response, 401, "unauthorized")
+
+
+# Marking a contact as approached (an addition to the table in docs/architecture.md)
+
+
+async def test_contact_can_be_marked_as_contacted(client, auth, consented_chat):
+    url = f"/api/v1/chats/{consented_chat}/contacts"
+    contact_id = (await (await client.post(url, json=contact_body(), headers=auth)).json())["contact_id"]
+    response = await client.patch(f"{url}/{contact_id}", json={"contacted": True}, headers=auth)
+    assert response.status == 200
+    body = await response.json()
+    assert (body["id"], body["name"], body["contacted"]) == (contact_id, "Els Maes", True)
+    async with db.session(client.app) as s:
+        assert await s.scalar(select(Contact.contacted)) is True
+
+
+async def test_contact_patch_errors(client, auth, dossier, consented_chat):
+    url = f"/api/v1/chats/{consented_chat}/contacts"
+    contact_id = (await (await client.post(url, json=contact_body(), headers=auth)).json())["contact_id"]
+    await assert_json_error(await client.patch(f"{url}/{contact_id}", json={"contacted": "ja"}, headers=auth), 400, "invalid_input")
+    await assert_json_error(await client.patch(f"{url}/999999", json={"contacted": True}, headers=auth), 404, "contact_not_found")
+    await assert_json_error(await client.patch(f"/api/v1/chats/nobody/contacts/{contact_id}", json={"contacted": True}, headers=auth), 404, "client_not_found")
+    # Another client cannot reach it: without consent 403, with consent 404.
+    counsellor = await dossier.counsellor(email="bo@example.org")
+    other = (await dossier.client(counsellor.id, "Els")).chat_id
+    await assert_json_error(await client.patch(f"/api/v1/chats/{other}/contacts/{contact_id}", json={"contacted": True}, headers=auth), 403, "no_consent")
+    await client.put(f"/api/v1/chats/{other}/consent", json={"given": True, "version": "v1"}, headers=auth)
+    await assert_json_error(await client.patch(f"/api/v1/chats/{other}/contacts/{contact_id}", json={"contacted": True}, headers=auth), 404, "contact_not_found")
+    async with db.session(client.app) as s:
+        assert await s.scalar(select(Contact.contacted)) is False

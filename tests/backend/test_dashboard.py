@@ -71,9 +71,6 @@ async def test_login_then_client_list_shows_only_own_clients(client, dossier, au
     mine = await dossier.client(an.id, "Jan Janssens")
     await dossier.client(an.id, "Marie Peeters")
     await dossier.client(bo.id, "Geheime Cliënt")
-    await client.put(f"/api/v1/chats/{mine.chat_id}/consent", json={"given": True, "version": "v1"}, headers=auth)
-    for key, status in (("1", "confirmed"), ("2", "confirmed"), ("3", "proposed")):
-        await client.post(f"/api/v1/chats/{mine.chat_id}/insights", json=insight_body(key=key, status=status), headers=auth)
 
     response = await login(client, email="AN@example.org ")
     assert response.status == 303
@@ -86,10 +83,16 @@ async def test_login_then_client_list_shows_only_own_clients(client, dossier, au
     assert "Jan Janssens" in html and "Marie Peeters" in html
     assert "Geheime Cliënt" not in html
     assert f'href="/clients/{mine.id}"' in html
-    # Jan has two confirmed insights; the proposed one does not count.
-    row = html[html.index("Jan Janssens"):html.index("Marie Peeters")]
-    assert '<td class="number">2</td>' in row
     assert "nog geen" in html[html.index("Marie Peeters"):]
+
+    # After a visit, Jan's new confirmed insights count; the proposed one does not.
+    await client.get(f"/clients/{mine.id}")
+    await client.put(f"/api/v1/chats/{mine.chat_id}/consent", json={"given": True, "version": "v1"}, headers=auth)
+    for key, status in (("1", "confirmed"), ("2", "confirmed"), ("3", "proposed")):
+        await client.post(f"/api/v1/chats/{mine.chat_id}/insights", json=insight_body(key=key, status=status), headers=auth)
+    html = await (await client.get("/")).text()
+    row = html[html.index("Jan Janssens"):html.index("Marie Peeters")]
+    assert "2 inzichten" in row
 
 
 async def test_client_page_groups_confirmed_insights_with_the_clients_words(client, dossier, auth):
@@ -106,7 +109,7 @@ async def test_client_page_groups_confirmed_insights_with_the_clients_words(clie
     assert response.status == 200
     html = await response.text()
     assert "Kwaliteiten" in html and "Motieven en waarden" in html
-    assert "Netwerk" not in html  # no empty groups
+    assert "category-network" not in html  # no empty groups
     assert "geduldig" in html and "Ik heb de boze klant rustig geholpen." in html
     assert "Ik wil zelf kiezen." in html
     assert "1 mei 2024" in html
@@ -176,7 +179,8 @@ async def test_logout_needs_csrf_and_ends_the_session(client, dossier):
 
     response = await client.post("/logout", data={"csrf_token": token}, allow_redirects=False)
     assert response.status == 303
-    assert response.headers["Location"] == "/login"
+    assert response.headers["Location"] == "/login?afgemeld=1"
+    assert "Je bent afgemeld." in await (await client.get("/login?afgemeld=1")).text()
     assert (await client.get("/", allow_redirects=False)).status == 303
 
 

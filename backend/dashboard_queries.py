@@ -1,0 +1,310 @@
+"""Query functions for the counsellor's side: the client list, one client's page, homework,
+notes, flags, last visits and the audit trail. Every function takes the counsellor's id and
+only ever touches that counsellor's clients (others are ClientNotFound)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.errors import FlagNotFound
+from backend.models import (
+    MAX_ID,
+    Action,
+    AuditEntry,
+    Client,
+    ClientView,
+    Contact,
+    Counsellor,
+    Flag,
+    Insight,
+    MoodEntry,
+    Note,
+    utcnow,
+)
+from backend.queries import actions_of, client_of_counsellor
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Novelty:
+    """What changed since the counsellor last opened the client's page."""
+
+    insights: int = 0
+    actions: int = 0
+    mood: int = 0
+    flags: int = 0
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.insights or self.actions or self.mood or self.flags)
+
+
+@dataclass
+class ClientRow:
+    id: int
+    name: str
+    last_activity_at: Optional[datetime]
+    open_flags: int
+    crisis: bool
+    viewed_at: Optional[datetime] = None
+    open_homework: int = 0
+    new: Novelty = field(default_factory=Novelty)
+
+
+@dataclass(frozen=True)
+class ClientPage:
+    rows: List[ClientRow]
+    total: int
+    page: int
+    pages: int
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def client_list(
+    s: AsyncSession, counsellor_id: int, search: str = "", page: int = 1
+) -> ClientPage:
+    """One page of the counsellor's clients: open crisis flags first, then other open flags,
+    then the most recently active. Aggregates run for the 50 shown clients only."""
+    where = [Client.counsellor_id == counsellor_id]
+    if search:
+        pattern = f"%{_escape_like(search.lower())}%"
+        where.append(func.lower(Client.name).like(pattern, escape="\\"))
+
+    total = await s.scalar(select(func.count(Client.id)).where(*where)) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+
+    open_flags = (
+        select(
+            Flag.client_id.label("client_id"),
+            func.count(Flag.id).label("open_flags"),
+            func.max(case((Flag.kind == "crisis", 1), else_=0)).label("crisis"),
+        )
+        .join(Client, Client.id == Flag.client_id)
+        .where(Flag.resolved_at.is_(None), Client.counsellor_id == counsellor_id)
+        .group_by(Flag.client_id)
+        .subquery()
+    )
+    flags = func.coalesce(open_flags.c.open_flags, 0)
+    crisis = func.coalesce(open_flags.c.crisis, 0)
+    result = await s.execute(
+        select(Client.id, Client.name, Client.last_activity_at, flags, crisis)
+        .outerjoin(open_flags, open_flags.c.client_id == Client.id)
+        .where(*where)
+        .order_by(
+            crisis.desc(),
+            (flags > 0).desc(),
+            Client.last_activity_at.is_(None),
+            Client.last_activity_at.desc(),
+            func.lower(Client.name),
+            Client.id,
+        )
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    rows = [
+        ClientRow(id=r[0], name=r[1], last_activity_at=r[2], open_flags=r[3], crisis=bool(r[4]))
+        for r in result
+    ]
+    if rows:
+        await _fill_details(s, counsellor_id, {row.id: row for row in rows})
+    return ClientPage(rows=rows, total=total, page=page, pages=pages)
+
+
+async def _fill_details(s: AsyncSession, counsellor_id: int, rows: Dict[int, ClientRow]) -> None:
+    ids = list(rows)
+    viewed = await s.execute(
+        select(ClientView.client_id, ClientView.viewed_at).where(
+            ClientView.counsellor_id == counsellor_id, ClientView.client_id.in_(ids)
+        )
+    )
+    for client_id, viewed_at in viewed:
+        rows[client_id].viewed_at = viewed_at
+
+    homework = await s.execute(
+        select(Action.client_id, func.count(Action.id))
+        .where(Action.client_id.in_(ids), Action.is_homework.is_(True), Action.status != "done")
+        .group_by(Action.client_id)
+    )
+    for client_id, n in homework:
+        rows[client_id].open_homework = n
+
+    # Each count joins the counsellor's last view; never viewed means everything is new.
+    async def newer(model, when, *extra) -> Iterable[Tuple[int, int]]:
+        seen = and_(ClientView.counsellor_id == counsellor_id, ClientView.client_id == model.client_id)
+        return await s.execute(
+            select(model.client_id, func.count(model.id))
+            .outerjoin(ClientView, seen)
+            .where(
+                model.client_id.in_(ids),
+                or_(ClientView.viewed_at.is_(None), when > ClientView.viewed_at),
+                *extra,
+            )
+            .group_by(model.client_id)
+        )
+
+    for client_id, n in await newer(Insight, Insight.created_at, Insight.status == "confirmed"):
+        rows[client_id].new.insights = n
+    for client_id, n in await newer(Action, Action.updated_at):
+        rows[client_id].new.actions = n
+    for client_id, n in await newer(MoodEntry, MoodEntry.at):
+        rows[client_id].new.mood = n
+    for client_id, n in await newer(Flag, Flag.created_at):
+        rows[client_id].new.flags = n
+
+
+# One client's page.
+
+
+@dataclass(frozen=True)
+class ClientDossier:
+    client: Client
+    previous_view: Optional[datetime]
+    insights: List[Insight]
+    contacts: List[Contact]
+    actions: List[Action]
+    mood: List[MoodEntry]
+    flags: List[Flag]
+    notes: List[Tuple[Note, str]]  # (note, author's name)
+
+
+async def client_dossier(
+    s: AsyncSession, counsellor_id: int, client_id: int, *, record_view: bool = True
+) -> ClientDossier:
+    """Everything the client page shows; reading it is audited and counts as a visit."""
+    client = await client_of_counsellor(s, counsellor_id, client_id)
+    previous = await s.scalar(
+        select(ClientView.viewed_at).where(
+            ClientView.counsellor_id == counsellor_id, ClientView.client_id == client.id
+        )
+    )
+
+    def of_client(model):
+        return select(model).where(model.client_id == client.id)
+
+    insights = list(
+        await s.scalars(
+            of_client(Insight)
+            .where(Insight.status == "confirmed")
+            .order_by(Insight.created_at.desc(), Insight.id.desc())
+        )
+    )
+    contacts = list(await s.scalars(of_client(Contact).order_by(Contact.created_at, Contact.id)))
+    actions = await actions_of(s, client.id)
+    mood = list(await s.scalars(of_client(MoodEntry).order_by(MoodEntry.at, MoodEntry.id)))
+    flags = list(
+        await s.scalars(
+            of_client(Flag).order_by(Flag.resolved_at.is_not(None), Flag.created_at.desc(), Flag.id.desc())
+        )
+    )
+    notes = [
+        (note, name)
+        for note, name in await s.execute(
+            select(Note, Counsellor.name)
+            .join(Counsellor, Counsellor.id == Note.counsellor_id)
+            .where(Note.client_id == client.id)
+            .order_by(Note.created_at.desc(), Note.id.desc())
+        )
+    ]
+    if record_view:
+        await _record_view(s, counsellor_id, client.id)
+        s.add(AuditEntry(counsellor_id=counsellor_id, client_id=client.id, action="view_client"))
+        await s.commit()
+    return ClientDossier(client, previous, insights, contacts, actions, mood, flags, notes)
+
+
+async def _record_view(s: AsyncSession, counsellor_id: int, client_id: int) -> None:
+    now = utcnow()
+    result = await s.execute(
+        update(ClientView)
+        .where(ClientView.counsellor_id == counsellor_id, ClientView.client_id == client_id)
+        .values(viewed_at=now)
+    )
+    if result.rowcount == 0:
+        try:
+            async with s.begin_nested():
+                s.add(ClientView(counsellor_id=counsellor_id, client_id=client_id, viewed_at=now))
+        except IntegrityError:
+            pass  # the same page opened twice at once: the other request recorded the visit
+
+
+async def audit(s: AsyncSession, counsellor_id: int, client_id: int, action: str) -> None:
+    s.add(AuditEntry(counsellor_id=counsellor_id, client_id=client_id, action=action))
+    await s.commit()
+
+
+# Changes made by the counsellor.
+
+
+async def assign_homework(
+    s: AsyncSession,
+    counsellor_id: int,
+    client_id: int,
+    text: str,
+    due_date: date,
+    reminder_at: Optional[datetime],
+) -> Action:
+    client = await client_of_counsellor(s, counsellor_id, client_id)
+    now = utcnow()
+    action = Action(
+        client_id=client.id,
+        text=text,
+        due_date=due_date,
+        reminder_at=reminder_at,
+        status="open",
+        created_by="counsellor",
+        is_homework=True,
+        created_at=now,
+        updated_at=now,
+    )
+    s.add(action)
+    s.add(AuditEntry(counsellor_id=counsellor_id, client_id=client.id, action="assign_homework"))
+    await s.commit()  # one transaction: no homework without its audit entry, nor the reverse
+    return action
+
+
+async def add_note(s: AsyncSession, counsellor_id: int, client_id: int, text: str) -> Note:
+    client = await client_of_counsellor(s, counsellor_id, client_id)
+    note = Note(client_id=client.id, counsellor_id=counsellor_id, text=text)
+    s.add(note)
+    s.add(AuditEntry(counsellor_id=counsellor_id, client_id=client.id, action="add_note"))
+    await s.commit()
+    return note
+
+
+async def resolve_flag(s: AsyncSession, counsellor_id: int, client_id: int, flag_id: int) -> Flag:
+    client = await client_of_counsellor(s, counsellor_id, client_id)
+    flag = None
+    if 0 < flag_id <= MAX_ID:
+        flag = await s.scalar(select(Flag).where(Flag.id == flag_id, Flag.client_id == client.id))
+    if flag is None:
+        raise FlagNotFound(f"no flag with id {flag_id} for this client")
+    if flag.resolved_at is None:
+        flag.resolved_at = utcnow()
+        s.add(AuditEntry(counsellor_id=counsellor_id, client_id=client.id, action="resolve_flag"))
+        await s.commit()
+    return flag
+
+
+async def audit_entries(s: AsyncSession, client_id: int) -> List[AuditEntry]:
+    return list(
+        await s.scalars(
+            select(AuditEntry).where(AuditEntry.client_id == client_id).order_by(AuditEntry.id)
+        )
+    )
+
+
+async def pop_material(s: AsyncSession, counsellor_id: int, client_id: int) -> ClientDossier:
+    """What goes into the POP draft; the export is audited (it is not a visit)."""
+    dossier = await client_dossier(s, counsellor_id, client_id, record_view=False)
+    await audit(s, counsellor_id, dossier.client.id, "export_pop")
+    return dossier

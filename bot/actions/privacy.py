@@ -1,0 +1,58 @@
+"""The client's rights in the chat: what is stored (a summary) and erasure of everything."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import Restarted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions import dossier
+from bot.actions.wording import join_dutch
+
+CATEGORY_WORDS = {
+    "quality": ("kwaliteit", "kwaliteiten"),
+    "motive": ("drijfveer", "drijfveren"),
+    "network": ("contact", "contacten"),
+    "labour_market": ("punt over jobs", "punten over jobs"),
+    "action": ("actie", "acties"),
+    "question_for_counsellor": ("vraag voor je begeleider", "vragen voor je begeleider"),
+}
+
+
+def overview(summary: Dict[str, Any]) -> str:
+    parts = []
+    for category, (one, many) in CATEGORY_WORDS.items():
+        values = (summary.get("insights") or {}).get(category) or []
+        if values:
+            parts.append(f"{len(values)} {one if len(values) == 1 else many}")
+    return join_dutch(parts)
+
+
+class ActionTellStoredData(Action):
+    def name(self) -> Text:
+        return "action_tell_stored_data"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        summary = await dossier.summary(tracker.sender_id)
+        text = overview(summary or {})
+        if text:
+            dispatcher.utter_message(response="utter_stored_data", overview=text)
+        else:
+            dispatcher.utter_message(response="utter_nothing_stored")
+        return []
+
+
+class ActionEraseMyData(Action):
+    """Erases the dossier and the conversation; the bot forgets this chat from here on."""
+
+    def name(self) -> Text:
+        return "action_erase_my_data"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        if not await dossier.erase(tracker.sender_id):
+            dispatcher.utter_message(response="utter_erasure_failed")
+            return []
+        dispatcher.utter_message(response="utter_erasure_done")
+        return [Restarted()]

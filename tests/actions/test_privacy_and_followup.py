@@ -1,0 +1,59 @@
+from rasa_sdk.events import Restarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions import dossier
+from bot.actions.pop import ActionListActions, ActionMarkActionBlocked, ActionMarkActionDone
+from bot.actions.privacy import ActionEraseMyData, ActionTellStoredData
+from tests.actions.conftest import DOMAIN
+from tests.actions.test_consent_and_safety import responses
+
+
+async def test_the_client_hears_what_is_stored(fake_dossier, make_tracker):
+    for value in ("geduldig", "nauwkeurig"):
+        await fake_dossier.send("chat-1", "insight", dossier.insight_payload("chat-1", "quality", value, "zin"))
+    dispatcher = CollectingDispatcher()
+    await ActionTellStoredData().run(dispatcher, make_tracker({}, "wat weet je over mij?", "ask_stored_data"), DOMAIN)
+    assert dispatcher.messages[0]["response"] == "utter_stored_data"
+    assert dispatcher.messages[0]["overview"] == "2 kwaliteiten"
+
+
+async def test_erasure_empties_the_dossier_forgets_the_conversation_and_drops_waiting_writes(fake_dossier, make_tracker):
+    dossier.outbox().put("chat-1", "insight", dossier.insight_payload("chat-1", "quality", "moedig", "zin"))
+    await fake_dossier.send("chat-1", "insight", dossier.insight_payload("chat-1", "quality", "geduldig", "zin"))
+    dispatcher = CollectingDispatcher()
+    events = await ActionEraseMyData().run(dispatcher, make_tracker({}, "/affirm", "affirm"), DOMAIN)
+    assert events == [Restarted()]
+    assert responses(dispatcher) == ["utter_erasure_done"]
+    assert fake_dossier.stored("quality") == [] and dossier.outbox().count() == 0
+
+
+async def test_erasure_that_cannot_be_done_now_is_said_plainly(fake_dossier, make_tracker):
+    fake_dossier.down = True
+    dispatcher = CollectingDispatcher()
+    events = await ActionEraseMyData().run(dispatcher, make_tracker({}, "/affirm", "affirm"), DOMAIN)
+    assert events == [] and responses(dispatcher) == ["utter_erasure_failed"]
+
+
+async def test_open_actions_are_listed_and_one_is_marked_done(fake_dossier, make_tracker):
+    fake_dossier.actions = [
+        {"id": 7, "text": "cv aanpassen", "due_date": "2026-12-04", "status": "open", "is_homework": True},
+        {"id": 8, "text": "Wim bellen over Colruyt", "due_date": None, "status": "open", "is_homework": False},
+    ]
+    listing = CollectingDispatcher()
+    await ActionListActions().run(listing, make_tracker({}, "wat moest ik nog doen?", "review_actions"), DOMAIN)
+    assert listing.messages[0]["response"] == "utter_open_actions"
+    assert "1. cv aanpassen (huistaak), tegen 4 december" in listing.messages[0]["actions"]
+    assert "2. Wim bellen over Colruyt, tegen geen datum" in listing.messages[0]["actions"]
+
+    done = CollectingDispatcher()
+    events = await ActionMarkActionDone().run(done, make_tracker({}, "ik heb Wim gebeld", "report_action_done"), DOMAIN)
+    assert [a["status"] for a in fake_dossier.actions] == ["open", "done"]
+    assert done.messages[0]["text"] == "Wim bellen over Colruyt" and events == [SlotSet("reported_action", None)]
+
+
+async def test_a_blocked_action_keeps_the_clients_reason(fake_dossier, make_tracker):
+    fake_dossier.actions = [{"id": 7, "text": "cv aanpassen", "due_date": None, "status": "open", "is_homework": True}]
+    tracker = make_tracker({"reported_action": fake_dossier.actions[0], "action_obstacle": "mijn laptop is kapot"})
+    await ActionMarkActionBlocked().run(CollectingDispatcher(), tracker, DOMAIN)
+    assert fake_dossier.actions[0]["status"] == "blocked"
+    assert fake_dossier.actions[0]["obstacle"] == "mijn laptop is kapot"
