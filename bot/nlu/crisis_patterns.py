@@ -962,6 +962,31 @@ RULES: list[Rule] = [
          r"iets zal aandoen|iets aan doet|vermoordt|doodt|doodmaakt|slaat|pijn doet|aanvalt|"
          r"zal slaan|zal vermoorden|weer slaat)\b"),
     rule("death_threats", r"\bdoodsbedreiging[a-z]*\b"),
+    # ---- plans, last acts and despair said on its own ----
+    # "alles ligt klaar", "ik heb uitgezocht hoe ik het ga doen"
+    rule("plan_ready",
+         r"\b(?:alles ligt (?:al )?klaar|(?:uitgezocht|opgezocht|bedacht|gepland|besloten) hoe ik "
+         r"(?:het|er een eind[e]? aan) (?:ga|zal|wil|kan) (?:doen|maken))\b"),
+    # "ik heb mijn spullen weggegeven": giving things away is a classic warning sign
+    rule("gave_things_away",
+         r"\b(?:mijn|al mijn|m) (?:spullen|bezittingen|dingen|kleren|boeken) (?:{A}){{0,2}}"
+         r"(?:weggegeven|weggeschonken|verdeeld)\b"),
+    # "ik heb (net) al mijn pillen genomen", "een hele doos slaappillen geslikt"
+    rule("took_pills",
+         r"\b(?:alle|veel|te veel|teveel|een (?:hele )?(?:doos|strip|pot|hoop|handvol)|al mijn|"
+         r"een overdosis) (?:{A})?(?:pillen|medicatie|medicijnen|slaappillen|pijnstillers|tabletten)"
+         r" (?:{A}){{0,2}}(?:genomen|ingenomen|geslikt|gepakt)\b"),
+    # "ik kan niet meer." or "ik hou het niet meer vol" as the whole message: despair until the
+    # client says otherwise ("ik kan niet meer werken zo" is about work and does not match).
+    rule("cannot_go_on",
+         r"^\W*(?:(?:{A}){{0,2}}(?:ik kan (?:het )?(?:{A})?niet meer(?: verder)?|ik hou het (?:{A})?niet "
+         r"meer vol|ik trek het (?:{A})?niet meer))\W*$",
+         negatable=False),
+    # "ik ga hem vermoorden": danger to someone else, unless it is a condition ("als ...")
+    rule("will_kill_someone",
+         r"\bik (?:ga|zal) (?:hem|haar|ze|hen|die vent|die man|die vrouw|(?:mijn|m) [a-z]+) "
+         r"(?:{A})?(?:vermoorden|doodmaken|dood maken|neersteken|iets aandoen|afmaken)\b",
+         unless_after=r"^,? (?:als|indien|wanneer|zodra|mocht)\b"),
     rule("domestic_violence",
          r"\b(?:huiselijk geweld|partnergeweld|intrafamiliaal geweld|kindermishandeling|"
          r"seksueel geweld|seksueel misbruik|verkrachting|femicide)\b"),
