@@ -123,3 +123,24 @@ class ActionPassQuestionToCounsellor(Action):
         else:
             dispatcher.utter_message(response="utter_question_passed")
         return []
+
+
+REMINDER_STATES = {
+    "snooze_reminder": ("snoozed_until_tomorrow", "utter_reminders_snoozed"),
+    "stop_reminders": ("stopped", "utter_reminders_stopped"),
+    "resume_reminders": ("active", "utter_reminders_resumed"),
+}
+
+
+class ActionSetReminders(Action):
+    """Snooze until tomorrow, stop or restart the homework reminders."""
+
+    def name(self) -> Text:
+        return "action_set_reminders"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        state, response = REMINDER_STATES.get(intent, REMINDER_STATES["resume_reminders"])
+        await dossier.set_reminders(tracker.sender_id, state)
+        dispatcher.utter_message(response=response)
+        return []

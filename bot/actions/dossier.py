@@ -144,6 +144,11 @@ async def remember_topic(chat_id: str, topic: str) -> str:
     return await _write(chat_id, "topic", {"topic": topic})
 
 
+async def set_reminders(chat_id: str, state: str) -> str:
+    """state: "snoozed_until_tomorrow", "stopped" or "active"."""
+    return await _write(chat_id, "reminders", {"state": state})
+
+
 async def set_address(chat_id: str, formal: bool) -> str:
     return await _write(chat_id, "address", {"formal": formal})
 

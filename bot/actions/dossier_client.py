@@ -119,4 +119,5 @@ WRITES = {
     "mood": ("POST", "/mood"),
     "topic": ("PUT", "/topic"),
     "address": ("PUT", "/address"),
+    "reminders": ("PUT", "/reminders"),
 }

@@ -57,3 +57,17 @@ async def test_a_blocked_action_keeps_the_clients_reason(fake_dossier, make_trac
     await ActionMarkActionBlocked().run(CollectingDispatcher(), tracker, DOMAIN)
     assert fake_dossier.actions[0]["status"] == "blocked"
     assert fake_dossier.actions[0]["obstacle"] == "mijn laptop is kapot"
+
+
+async def test_reminder_wishes_reach_the_dossier(fake_dossier, make_tracker):
+    from bot.actions.conversation import ActionSetReminders
+
+    for intent, state, response in (
+        ("snooze_reminder", "snoozed_until_tomorrow", "utter_reminders_snoozed"),
+        ("stop_reminders", "stopped", "utter_reminders_stopped"),
+        ("resume_reminders", "active", "utter_reminders_resumed"),
+    ):
+        dispatcher = CollectingDispatcher()
+        await ActionSetReminders().run(dispatcher, make_tracker({}, "morgen", intent), DOMAIN)
+        assert fake_dossier.writes["reminders"][-1] == {"state": state}
+        assert responses(dispatcher) == [response]
