@@ -295,7 +295,11 @@ def _rules() -> List[Rule]:
 
 
 _RULES = _rules()
-_DATEPARSER_HINT = re.compile(r"\d|\b(" + "|".join([*_MONTH_OF, *_WEEKDAYS]) + r")\b")
+# A month or weekday name, or a number next to a month abbreviation ("3 dec"; "Jan" alone is a name).
+_DATEPARSER_HINT = re.compile(
+    r"\d{1,2}\s*[/.-]\s*\d{1,2}|\d\s*(" + "|".join(_MONTH_ABBREVIATIONS) + r")\b|\b("
+    + "|".join([*_MONTHS, *_WEEKDAYS]) + r")\b"
+)
 
 
 _CLAUSE_SPLIT = re.compile(r"([,;.!?\n]+|\s+(?=(?:en|maar|want|dus|daarna|nadien|en dan)\s))")
@@ -345,9 +349,8 @@ def _dateparser_deadline(text: str, today: date) -> Tuple[Optional[date], Option
     found = search_dates(text[:500], languages=["nl"], settings=settings) or []
     # dateparser reads small words ("een", "nu") and ages ("45 jaar") as dates too: trust only
     # phrases with a month or weekday name, or a day and month in digits.
-    trusted = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}|\b(" + "|".join([*_MONTH_OF, *_WEEKDAYS]) + r")\b")
     for phrase, moment in found:
-        if trusted.search(phrase.lower()) and moment.date() >= today:
+        if _DATEPARSER_HINT.search(phrase.lower()) and moment.date() >= today:
             start = text.find(phrase)
             return moment.date(), ((start, start + len(phrase)) if start >= 0 else None)
     return None, None
