@@ -13,12 +13,14 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # What a trained model depends on: retrain when any of it changes.
 BOT_INPUTS := config.yml bot/domain.yml $(shell find bot/data bot/nlu bot/lexicon.py -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) var/spacy/pipeline-in-use
 
-.PHONY: help setup train validate test pytest test-stories run bench
+.PHONY: help setup train validate test pytest test-stories nlu-report run bench
 
 help:
 	@echo "make run    start the bot, the action server and the backend"
 	@echo "make test   run every test (sets up and trains first when needed)"
 	@echo "make train  train the Rasa model into models/ (skipped when nothing changed)"
+	@echo "make nlu-report  scores on the held-out NLU split, into docs/nlu/"
+	@echo "make bench  latency and memory against a bare rasa init bot, into docs/"
 
 setup:
 	@bash tools/setup.sh
@@ -39,6 +41,15 @@ test-stories: train
 	$(RASA) test core --stories tests/stories --model $(MODEL) --e2e --fail-on-prediction-errors --out var/results/core
 
 test: validate train pytest test-stories
+
+# Intent and entity scores on the held-out split (tests/nlu/test_split.yml), into docs/nlu/.
+nlu-report: train
+	$(RASA) test nlu --nlu tests/nlu/test_split.yml --model $(MODEL) --out var/results/nlu
+	@mkdir -p docs/nlu
+	@cp var/results/nlu/intent_report.json var/results/nlu/intent_confusion_matrix.png docs/nlu/
+	@cp var/results/nlu/DIETClassifier_report.json docs/nlu/entity_report_diet.json
+	@cp var/results/nlu/LexiconEntityExtractor_report.json docs/nlu/entity_report_lexicon.json
+	@$(PY) -m tools.nlu_summary docs/nlu
 
 run: train
 	$(PY) -m tools.run
