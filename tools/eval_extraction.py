@@ -63,7 +63,7 @@ SMART_PARTS = ("specific", "measurable", "has_deadline")
 
 # 30 words, as a client might write it in one go.
 BENCH_SENTENCE = (
-    "ik ben heel geduldig en nauwkeurig maar niet zo creatief, mijn zus Ilse De Smet werkt bij "
+    "ik ben geduldig en nauwkeurig maar niet zo creatief, mijn zus Ilse De Smet werkt bij "
     "de VDAB en ik wil tegen vrijdag drie vacatures bekijken en mijn cv sturen"
 )
 
