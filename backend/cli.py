@@ -104,6 +104,20 @@ async def _export_client(config: Config, args) -> Dict[str, Any]:
         reader.close()
 
 
+async def _reissue_invite(config: Config, args) -> Dict[str, Any]:
+    from backend.chat_access import reissue_invite
+
+    async def work(s):
+        client, revoked = await reissue_invite(s, args.client)
+        return {
+            "client_id": client.id,
+            "invite_url": _invite_url(config, client.invite_token),
+            "signed_out_browsers": revoked,
+        }
+
+    return await _with_session(config, work)
+
+
 async def _demo(config: Config, args) -> Dict[str, Any]:
     password = validation.password(os.environ.get("DEMO_PASSWORD") or "demo-wachtwoord")
     password_hash = hash_password(password)
@@ -178,6 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     export = client_commands.add_parser("export", help="print a client's whole dossier as JSON")
     export.add_argument("--client", required=True, type=int, metavar="ID")
     export.set_defaults(run=_export_client, is_async=True)
+    invite = client_commands.add_parser(
+        "invite", help="a new invite link for the chat page; the old link and its browsers stop working"
+    )
+    invite.add_argument("--client", required=True, type=int, metavar="ID")
+    invite.set_defaults(run=_reissue_invite, is_async=True)
     return parser
 
 

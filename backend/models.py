@@ -282,3 +282,8 @@ class AuditEntry(Base):
     client_id = Column(Integer, ForeignKey("clients.id", ondelete="SET NULL"), nullable=True)
     action = Column(String(32), nullable=False)
     at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+# The channel and reminder tables live in their own module; importing it here puts them in
+# this metadata (Alembic, the migration test). At the end: that module needs Base.
+from backend import channel_models  # noqa: E402,F401

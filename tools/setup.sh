@@ -75,3 +75,18 @@ if ! "$VENV/bin/python" -c 'import nl_core_news_sm' 2>/dev/null; then
   fi
 fi
 "$VENV/bin/python" -m bot.nlu.offline_pipeline --ensure --record var/spacy/pipeline-in-use
+
+# --- Web assets for the client chat page -------------------------------------------------
+# The socket.io browser client comes from the npm registry, pinned by web/package-lock.json,
+# and is served by the backend from web/node_modules (never copied into the repository).
+# `npm ci` runs again whenever the lock file changes.
+web_stamp="web/node_modules/.installed-$(sha256sum web/package-lock.json | cut -c1-16)"
+if [ ! -f "$web_stamp" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: npm is missing; the chat page needs Node.js 18 or newer (e.g. apt-get install nodejs npm)" >&2
+    exit 1
+  fi
+  echo "setup: installing the chat page's browser libraries (npm ci --prefix web)"
+  npm ci --prefix web --no-audit --no-fund --loglevel=error
+  touch "$web_stamp"
+fi
