@@ -278,11 +278,72 @@ def _lowercase_names(text: str) -> Iterable[tuple[str, int]]:
                 yield word, start
 
 
+_SURNAME_AFTER = re.compile(
+    r"\s+(?:(?:van|de|der|den|von|ter|ten|le|la|van de|van den|van der|vande|vanden|d')\s*)?"
+    r"[A-ZÀ-Ý][\wà-ÿ'’-]+", re.IGNORECASE
+)
+_PARTICLE_GAP = re.compile(r"^[\s-]*(?:(?:van|de|der|den|von|ter|ten|le|la|d')\s+)*$", re.IGNORECASE)
+
+
+def _valid_span(text: str, entity: Dict[str, Any]) -> bool:
+    start, end = entity.get("start"), entity.get("end")
+    return isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+
+
+def _clean_people(text: str, people: List[Tuple[str, int]], organisations: List[Tuple[int, str]]) -> List[Tuple[str, int]]:
+    """NLU person entities made whole and plausible: 'Jan-Willem' + 'den Berg' -> one name,
+    'An-Sofie' -> 'An-Sofie de Vos'; no function words ('door'), languages ('Frans spreek ik')
+    or places."""
+    org_starts = {start for start, _ in organisations}
+    merged: List[List[int]] = []
+    for name, start in sorted(people, key=lambda item: item[1]):
+        if name.strip().lower() in _NOT_NAMES:
+            continue  # "door", "mijn": a word the model tagged with the name next to it
+        end = start + len(name)
+        if merged and start >= merged[-1][1] and _PARTICLE_GAP.match(text[merged[-1][1] : start]):
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    cleaned = []
+    for start, end in merged:
+        following = _SURNAME_AFTER.match(text, end)
+        if following and following.group()[:1].isspace():
+            surname_start = following.start() + len(following.group()) - len(following.group().lstrip())
+            words = following.group().split()
+            if words[-1][:1].isupper() and not any(start_ for start_ in org_starts if surname_start <= start_ < following.end()):
+                if words[-1].lower() not in _NOT_PEOPLE and words[-1].lower() not in _NOT_NAMES and len(words) > 1:
+                    end = following.end()
+        name = text[start:end].strip(" ,.;:-")
+        lowered = name.lower()
+        previous = _WORD.findall(text[max(0, start - 30) : start])[-1:]
+        after_relation = bool(previous and _circle(previous[0]))
+        if not name or lowered in _NOT_NAMES or _is_compound(name.split()[0]):
+            continue
+        if lowered in _NOT_PEOPLE and not after_relation:
+            continue
+        cleaned.append((name, start))
+    return cleaned
+
+
+def _plausible_organisation(name: str) -> bool:
+    """Not a place, a month or a plain Dutch word ('gezin', 'stad', 'bakkerij') tagged by the model."""
+    lowered = name.strip().lower()
+    if not lowered or lowered in _NOT_PEOPLE or lowered in _NOT_NAMES:
+        return False
+    if " " not in lowered and name.strip().islower() and (_dutch_word(lowered) or _circle(lowered)):
+        return False
+    return True
+
+
 def _people_and_organisations(text: str, entities: Iterable[Dict[str, Any]]) -> tuple[list, list]:
     """([(name, start)], [(start, organisation)]) from the entities, capitalised words as fallback."""
-    entities = [e for e in entities if isinstance(e, dict) and e.get("start") is not None]
+    entities = [e for e in entities if isinstance(e, dict) and _valid_span(text, e)]
+    organisations = sorted(
+        (e["start"], text[e["start"]:e["end"]]) for e in entities
+        if e.get("entity") == "organisation" and _plausible_organisation(text[e["start"]:e["end"]])
+    )
     people = [(text[e["start"]:e["end"]], e["start"]) for e in entities if e.get("entity") == "person"]
-    organisations = sorted((e["start"], text[e["start"]:e["end"]]) for e in entities if e.get("entity") == "organisation")
+    people = _clean_people(text, people, organisations)
     if not people:
         org_spans = {start for start, _ in organisations}
         org_ranges = [(start, start + len(name)) for start, name in organisations]

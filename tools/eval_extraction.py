@@ -360,10 +360,14 @@ def load_agent(model: Path = MODEL) -> Any:
     return Agent.load(str(model))
 
 
-def evaluate_model(agent: Any, items: Sequence[Item]) -> Tuple[Result, Result]:
+def model_entities(agent: Any, texts: Sequence[str]) -> Dict[str, Entities]:
+    """The entities of the model's parse of each text."""
+    parsed = asyncio.run(_parse_all(agent, list(texts)))
+    return {text: result.get("entities") or [] for text, result in zip(texts, parsed)}
+
+
+def evaluate_model(entities: Dict[str, Entities], items: Sequence[Item]) -> Tuple[Result, Result]:
     """(contacts from the model's entities, qualities/motives from the model's entities)."""
-    parsed = asyncio.run(_parse_all(agent, [item.text for item in items]))
-    entities = {item.text: result.get("entities") or [] for item, result in zip(items, parsed)}
     contacts_result = evaluate_contacts(items, lambda item: entities[item.text], "contacts_model")
     lexicon_result = Result("lexicon_model")
     for item in items:
@@ -454,6 +458,9 @@ def main() -> int:
     parser.add_argument("--no-timing", action="store_true")
     parser.add_argument("--errors", type=int, default=200, help="errors printed per run")
     parser.add_argument("--json", type=Path, default=REPORT_JSON, help="where to write the report ('-' for none)")
+    parser.add_argument("--entities-cache", type=Path, default=None,
+                        help="JSON file of the model's entities per sentence: read when it exists (no model "
+                             "load, no NLU timing), written after a model run otherwise")
     args = parser.parse_args()
 
     lemmatize = None
@@ -463,7 +470,10 @@ def main() -> int:
         lemmatize = crisis_patterns.offline_lemmatizer()
     agent = None
     timing: Dict[str, Any] = {}
-    if not args.no_model:
+    cached: Optional[Dict[str, Entities]] = None
+    if args.entities_cache and args.entities_cache.exists():
+        cached = json.loads(args.entities_cache.read_text(encoding="utf-8"))
+    if not args.no_model and cached is None:
         if args.model.exists():
             started = time.perf_counter()
             agent = load_agent(args.model)
@@ -481,8 +491,15 @@ def main() -> int:
         results = evaluate_fast(args.path, section)
         if lemmatize is not None:
             results["lexicon_lemmas"] = evaluate_lexicon(items, "lexicon_lemmas", lemmatize)
+        texts = [item.text for item in items]
         if agent is not None:
-            results["contacts_model"], results["lexicon_model"] = evaluate_model(agent, items)
+            parsed = model_entities(agent, texts)
+            if args.entities_cache:
+                old = json.loads(args.entities_cache.read_text(encoding="utf-8")) if args.entities_cache.exists() else {}
+                args.entities_cache.write_text(json.dumps({**old, **parsed}, ensure_ascii=False), encoding="utf-8")
+            results["contacts_model"], results["lexicon_model"] = evaluate_model(parsed, items)
+        elif cached is not None and not args.no_model and all(text in cached for text in texts):
+            results["contacts_model"], results["lexicon_model"] = evaluate_model(cached, items)
         label = "tuned set" if section == "sentences" else "held out (never used to tune)"
         print(f"==== {shown} [{section}]: {label}, {len(items)} sentences, today {today} ====\n")
         for name, result in results.items():

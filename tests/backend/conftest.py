@@ -15,27 +15,17 @@ from typing import Any, Dict, Optional
 import pytest
 import pytest_asyncio
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, text
 
 from backend import db
 from backend.app import create_app
-from backend.config import Config, sync_url
-from backend.models import metadata
+from backend.config import Config
 from backend.passwords import hash_password
+
+from .dbreset import drop_backend_tables
 
 SERVICE_TOKEN = "test-service-token"
 PASSWORD = "juist-wachtwoord-1"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def _drop_backend_tables(database_url: str) -> None:
-    engine = create_engine(sync_url(database_url), future=True)
-    try:
-        with engine.begin() as conn:
-            metadata.drop_all(conn, checkfirst=True)
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture
@@ -43,7 +33,7 @@ def database_url(tmp_path) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_path / 'dossier.db'}"
-    _drop_backend_tables(url)
+    drop_backend_tables(url)
     return url
 
 

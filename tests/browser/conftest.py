@@ -21,10 +21,7 @@ from typing import Any, Dict, Iterator, Optional
 import pytest
 from cryptography.fernet import Fernet
 
-from sqlalchemy import create_engine, text
-
-from backend.config import sync_url
-from backend.models import metadata
+from tests.backend.dbreset import drop_backend_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -34,16 +31,6 @@ PASSWORD = "browser-wachtwoord-1"
 START_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 10
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-
-
-def _drop_backend_tables(database_url: str) -> None:
-    engine = create_engine(sync_url(database_url), future=True)
-    try:
-        with engine.begin() as conn:
-            metadata.drop_all(conn, checkfirst=True)
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    finally:
-        engine.dispose()
 
 
 def _free_port() -> int:
@@ -110,7 +97,7 @@ def backend(tmp_path_factory) -> Iterator[Backend]:
     tmp = tmp_path_factory.mktemp("browser-backend")
     database_url = os.environ.get("TEST_DATABASE_URL")
     if database_url:
-        _drop_backend_tables(database_url)
+        drop_backend_tables(database_url)
     else:
         database_url = f"sqlite:///{tmp / 'dossier.db'}"
     port = _free_port()
