@@ -53,6 +53,8 @@ class ChannelSettings:
     # Rasa's HTTP API token, when Rasa runs with --auth-token.
     rasa_token: Optional[str] = None
     reminder_interval_seconds: float = 60.0
+    # A client who wrote this recently is in a conversation; a reminder waits.
+    reminder_busy_minutes: float = 15.0
     quiet_hours: QuietHours = QuietHours()
     # The Telegram bot's username (TELEGRAM_VERIFY, as for Rasa): the chat page offers
     # Telegram only when it is set.
@@ -69,6 +71,13 @@ class ChannelSettings:
             raise ConfigError(f"REMINDER_INTERVAL_SECONDS must be a number, not {raw_interval!r}") from None
         if not 0.2 <= interval <= 86400:
             raise ConfigError("REMINDER_INTERVAL_SECONDS must be between 0.2 and 86400")
+        raw_busy = env.get("REMINDER_BUSY_MINUTES") or "15"
+        try:
+            busy = float(raw_busy)
+        except ValueError:
+            raise ConfigError(f"REMINDER_BUSY_MINUTES must be a number, not {raw_busy!r}") from None
+        if not 0 <= busy <= 24 * 60:
+            raise ConfigError("REMINDER_BUSY_MINUTES must be between 0 and 1440")
         username = (env.get("TELEGRAM_VERIFY") or "").strip().lstrip("@") or None
         if username is not None and not _BOT_USERNAME.match(username):
             raise ConfigError(f"TELEGRAM_VERIFY must be the bot's username, not {username!r}")
@@ -76,6 +85,7 @@ class ChannelSettings:
             rasa_public_url=(env.get("RASA_PUBLIC_URL") or config.rasa_url).rstrip("/"),
             rasa_token=env.get("RASA_TOKEN") or None,
             reminder_interval_seconds=interval,
+            reminder_busy_minutes=busy,
             quiet_hours=QuietHours.parse(env.get("REMINDER_QUIET_HOURS") or "21:00-08:00"),
             telegram_bot_username=username,
         )

@@ -166,9 +166,9 @@ async def _add_device(request: web.Request, client: Client, code: str) -> web.St
             limiter.failed(key)
             return _message_page(request, "code")
     # Away from the address with the code, so it is not in the history or a bookmark.
-    response = web.HTTPSeeOther(f"/chat/{client.invite_token}")
-    _set_device_cookie(request, response, client, token)
-    return response
+    redirect = web.HTTPSeeOther(f"/chat/{client.invite_token}")
+    _set_device_cookie(request, redirect, client, token)
+    raise redirect
 
 
 async def _render_chat(request: web.Request, client: Client) -> web.Response:

@@ -12,7 +12,7 @@ from typing import Optional, Tuple
 from backend.channel_settings import QuietHours
 
 # A client who wrote this recently is in a conversation: a reminder would cut into it.
-BUSY_AFTER_MESSAGE = timedelta(minutes=15)
+BUSY_AFTER_MESSAGE = timedelta(minutes=15)  # REMINDER_BUSY_MINUTES
 # Rasa's session expiry: an exercise left open longer than this starts over anyway.
 SESSION_EXPIRY = timedelta(minutes=60)
 
@@ -80,13 +80,15 @@ def snooze_until(now: datetime, zone: tzinfo, quiet: QuietHours) -> datetime:
     return _at(tomorrow, wall, zone)
 
 
-def is_busy(now: datetime, last_message_at: Optional[datetime], in_exercise: bool) -> bool:
+def is_busy(
+    now: datetime, last_message_at: Optional[datetime], in_exercise: bool, window: timedelta = BUSY_AFTER_MESSAGE
+) -> bool:
     """The client is in the middle of something: chatting right now, or an exercise that is
     still open in the current Rasa session."""
     if last_message_at is None:
         return False
     quiet_for = now - last_message_at
-    return quiet_for < BUSY_AFTER_MESSAGE or (in_exercise and quiet_for < SESSION_EXPIRY)
+    return quiet_for < window or (in_exercise and quiet_for < SESSION_EXPIRY)
 
 
 def local_day_bounds(moment: datetime, zone: tzinfo) -> Tuple[datetime, datetime]:

@@ -289,7 +289,8 @@ class ReminderScheduler:
             conversation = await asyncio.get_running_loop().run_in_executor(None, self.tracker.state, chosen.chat_id)
         except TranscriptUnavailable:
             return hold("tracker_unreadable", [chosen])
-        if is_busy(now, conversation.last_message_at, conversation.in_exercise):
+        window = timedelta(minutes=self.settings.reminder_busy_minutes)
+        if is_busy(now, conversation.last_message_at, conversation.in_exercise, window):
             return hold("busy", [chosen])
         if visit:
             channel = WEB_CHANNEL

@@ -66,7 +66,7 @@
     li.appendChild(body);
     li.appendChild(time);
     log.appendChild(li);
-    li.scrollIntoView({ block: "end" });
+    log.scrollTop = log.scrollHeight;
   }
 
   function addNotice(text) {
@@ -99,6 +99,7 @@
       choices.appendChild(b);
     });
     choices.hidden = false;
+    log.scrollTop = log.scrollHeight;
   }
 
   function send(message, shown) {

@@ -139,6 +139,7 @@ def test_a_client_in_the_middle_of_a_chat_is_not_interrupted():
     assert is_busy(now, now - timedelta(minutes=40), in_exercise=True)  # an exercise left open
     assert not is_busy(now, now - timedelta(minutes=90), in_exercise=True)  # Rasa's session expired
     assert not is_busy(now, None, in_exercise=False)
+    assert not is_busy(now, now - timedelta(minutes=5), in_exercise=False, window=timedelta(minutes=2))
 
 
 def test_other_quiet_hours_can_be_configured():

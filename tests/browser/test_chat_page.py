@@ -1,0 +1,242 @@
+"""The client's chat page in a real headless Chromium (Debian's, driven by Playwright) against the
+real backend, action server and Rasa: the qualities exercise with a reload in the middle, the
+bot's buttons, keyboard only, screen-reader names, a 360 px wide phone screen, refusals for a
+wrong or reused link, a second device, and homework that shows up at the next visit."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.channels.live import api, assign_homework, channel_env, counsellor_and_client, reminders, wait_until
+from tests.stack import Stack
+from tools.stack_env import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PHONE = {"width": 360, "height": 740}
+BOT_TIMEOUT_MS = 90_000
+SCREENSHOT = ROOT / "docs" / "screenshots" / "chat-360.png"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    # TELEGRAM_VERIFY only shows the Telegram section on the page; the channel itself stays off.
+    running = Stack.create(tmp_path_factory.mktemp("browser"), {**channel_env(), "TELEGRAM_VERIFY": "LoopbaanTestBot"})
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (tools/setup.sh does)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+class Phone:
+    """One browser (its own cookies) on a 360 px wide screen, collecting console errors."""
+
+    def __init__(self, browser) -> None:
+        self.context = browser.new_context(viewport=PHONE, locale="nl-BE", timezone_id="Europe/Brussels")
+        self.context.set_default_timeout(30_000)
+        self.page: Page = self.context.new_page()
+        self.errors = []
+        self.failed = []
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}"))
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def phones(browser):
+    opened = []
+
+    def open_phone() -> Phone:
+        opened.append(Phone(browser))
+        return opened[-1]
+
+    yield open_phone
+    for phone in opened:
+        phone.close()
+
+
+def connected(page: Page) -> None:
+    expect(page.locator("#status")).to_contain_text("Verbonden", timeout=BOT_TIMEOUT_MS)
+
+
+def bot_messages(page: Page) -> int:
+    return page.locator("#log .msg.bot").count()
+
+
+def wait_for_bot(page: Page, before: int) -> str:
+    """Waits for the bot's answer (new bot messages, then a short quiet); returns its text."""
+    page.wait_for_function("n => document.querySelectorAll('#log .msg.bot').length > n", arg=before, timeout=BOT_TIMEOUT_MS)
+    page.wait_for_timeout(1500)  # a turn can be several messages
+    return " ".join(page.locator("#log .msg.bot p").all_inner_texts()[before:])
+
+
+def tab_to(page: Page, condition: str, shift: bool = False, limit: int = 30) -> None:
+    """Moves the focus with the Tab key only, until `condition` (JS, on `el`) holds."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if shift else "Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!(el && ({condition})); }})()"):
+            return
+    raise AssertionError(f"Tab never reached: {condition}")
+
+
+def say_by_keyboard(page: Page, text: str) -> str:
+    before = bot_messages(page)
+    if not page.evaluate("document.activeElement && document.activeElement.id === 'message'"):
+        tab_to(page, "el.id === 'message'")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    return wait_for_bot(page, before)
+
+
+def test_reload_in_the_middle_of_the_qualities_exercise_continues_it(stack, phones):
+    client = counsellor_and_client(stack, "Anaïs De Smet")
+    phone = phones()
+    page = phone.page
+    page.goto(client["invite_url"])
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    connected(page)
+
+    # Screen-reader names for everything the client uses.
+    expect(page.get_by_role("textbox", name="Jouw bericht")).to_be_visible()
+    expect(page.get_by_role("button", name="Verstuur")).to_be_visible()
+    log = page.get_by_role("log", name="Gesprek")
+    expect(log).to_have_attribute("aria-live", "polite")
+
+    opening = say_by_keyboard(page, "hallo")
+    assert "computerprogramma" in opening
+    choices = page.get_by_role("group", name="Antwoordknoppen")
+    expect(choices.get_by_role("button").first).to_be_visible()
+    expect(page.locator("#log .msg.bot .sr-only").first).to_have_text("Chatbot: ")
+
+    # The consent button, with the keyboard only: back from the text field, then Enter.
+    before = bot_messages(page)
+    tab_to(page, "el.closest('#choices') && el.textContent.startsWith('Ja')", shift=True)
+    page.keyboard.press("Enter")
+    wait_for_bot(page, before)
+    expect(page.locator("#log .msg.mine").last).to_contain_text("Ja")  # the button's title, not "/affirm"
+    assert page.evaluate("document.activeElement.id") == "message", "after a button the focus is back in the text field"
+
+    intro = say_by_keyboard(page, "ik wil werken aan mijn kwaliteiten")
+    assert "moment" in intro
+    question = say_by_keyboard(page, "Vorige week heb ik een boze klant met veel geduld geholpen.")
+    assert "Wat" in question
+    shown = page.locator("#log .msg p").all_inner_texts()
+
+    # Reload in the middle of the exercise: the earlier messages are there again ...
+    page.reload()
+    connected(page)
+    expect(log).to_contain_text("boze klant met veel geduld", timeout=30_000)
+    assert page.locator("#log .msg p").all_inner_texts() == shown, "the same messages, in the same order"
+    # ... and the next answer goes on with the same exercise.
+    proposal = say_by_keyboard(page, "Ik heb alles nauwkeurig nagekeken en rustig uitgelegd.")
+    assert "geduldig" in proposal
+
+    # Readable on a 360 px phone: nothing wider than the screen, text not tiny.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert float(page.evaluate("getComputedStyle(document.querySelector('#log .msg p')).fontSize")[:-2]) >= 16
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+    assert phone.failed == [], phone.failed
+    assert phone.errors == [], phone.errors
+
+
+def test_a_wrong_or_reused_link_gets_a_dutch_page_and_no_conversation(stack, phones):
+    client = counsellor_and_client(stack, "Jan Janssens")
+    first = phones()
+    first.page.goto(client["invite_url"])
+    connected(first.page)
+
+    stranger = phones()
+    response = stranger.page.goto(client["invite_url"])
+    assert response.status == 403
+    expect(stranger.page.get_by_role("heading", level=1)).to_have_text("Deze link is al gebruikt")
+    assert client["chat_id"] not in stranger.page.content()
+    assert stranger.page.locator("#message").count() == 0
+
+    response = stranger.page.goto(client["invite_url"].rsplit("/", 1)[0] + "/verzonnen-link-123456")
+    assert response.status == 404
+    expect(stranger.page.get_by_role("heading", level=1)).to_have_text("Deze link werkt niet")
+
+
+def test_the_client_adds_a_second_device_with_a_one_time_link(stack, phones):
+    client = counsellor_and_client(stack, "Lotte Maes")
+    laptop = phones()
+    page = laptop.page
+    page.goto(client["invite_url"])
+    connected(page)
+    say_by_keyboard(page, "hallo")
+
+    page.get_by_text("Meer", exact=True).click()
+    expect(page.get_by_role("heading", name="Op een ander toestel verder chatten")).to_be_visible()
+    page.get_by_role("button", name="Maak een link voor een ander toestel").click()
+    field = page.get_by_role("textbox", name="Open deze link op je andere toestel (werkt één keer, 15 minuten lang):")
+    expect(field).to_be_visible()
+    link = field.input_value()
+
+    second = phones()
+    second.page.goto(link)
+    connected(second.page)
+    assert "toestel=" not in second.page.url, "the one-time code does not stay in the address bar"
+    expect(second.page.locator("#log")).to_contain_text("computerprogramma")
+
+    third = phones()
+    assert third.page.goto(link).status == 403, "the device link works once"
+
+
+def test_the_page_says_telegram_is_not_end_to_end_encrypted(stack, phones):
+    client = counsellor_and_client(stack, "Noor Claes")
+    page = phones().page
+    page.goto(client["invite_url"])
+    expect(page.get_by_text("niet end-to-end versleuteld")).to_be_hidden()
+    tab_to(page, "el.tagName === 'SUMMARY' && el.textContent === 'Meer'")
+    page.keyboard.press("Enter")  # the menu opens from the keyboard too
+    expect(page.get_by_role("heading", name="Liever chatten via Telegram?")).to_be_visible()
+    expect(page.get_by_text("niet end-to-end versleuteld")).to_be_visible()
+    expect(page.get_by_text("De webchat op deze pagina is de standaard")).to_be_visible()
+    page.get_by_role("button", name="Maak een Telegram-code").click()
+    expect(page.locator("#telegram-result .code")).to_have_text(re.compile(r"^[A-HJ-NP-Z2-9]{10}$"))
+
+
+def test_homework_shows_up_at_the_next_visit_and_the_answer_reaches_the_dossier(stack, phones):
+    client = counsellor_and_client(stack, "Pieter Wouters")
+    given = api(stack, "PUT", f"/api/v1/chats/{client['chat_id']}/consent", json={"given": True, "version": "v1"})
+    assert given.status_code == 200
+    action_id = assign_homework(stack, client["client_id"], "Schrijf drie sterke punten op", datetime.now(timezone.utc) - timedelta(minutes=2))
+    # The scheduler sees no push channel for a web chat client: it waits for the visit.
+    assert wait_until(lambda: reminders(stack).get(action_id, {}).get("held") == "awaiting_visit", timeout=30)
+
+    page = phones().page
+    page.goto(client["invite_url"])
+    connected(page)
+    expect(page.locator("#log")).to_contain_text("Schrijf drie sterke punten op", timeout=BOT_TIMEOUT_MS)
+    expect(page.get_by_role("group", name="Antwoordknoppen").get_by_role("button", name="Gedaan")).to_be_visible()
+    assert reminders(stack)[action_id]["channel"] == "socketio"
+
+    before = bot_messages(page)
+    tab_to(page, "el.closest('#choices') && el.textContent === 'Gedaan'")
+    page.keyboard.press("Enter")
+    wait_for_bot(page, before)
+    actions = api(stack, "GET", f"/api/v1/chats/{client['chat_id']}/actions").json()["actions"]
+    assert [(a["id"], a["status"]) for a in actions] == [(action_id, "done")]
+
+    # A reload does not bring the reminder back.
+    page.reload()
+    connected(page)
+    page.wait_for_timeout(2000)
+    assert page.locator("#log").inner_text().count("Schrijf drie sterke punten op") == 1
