@@ -49,12 +49,11 @@ _NOT_NAMES = set(
     niets geen niet wel al zelf onze ons jullie zijn mama papa
     """.split()
 )
-# Proper nouns that are no people (unless a relation word stands right before: "mijn nonkel Frans").
-_NOT_PEOPLE = set(
+# Proper nouns that are neither people (unless a relation word stands right before: "mijn nonkel
+# Frans") nor organisations: languages, days, months, places.
+_NOT_ORGANISATIONS = set(
     """
     nederlands frans engels duits spaans italiaans portugees arabisch turks pools russisch chinees
-    excel word outlook powerpoint linkedin facebook instagram tiktok whatsapp teams zoom google indeed
-    jobat gmail windows
     maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari maart april mei juni juli
     augustus september oktober november december kerstmis pasen nieuwjaar
     belgië belgie vlaanderen wallonië brussel nederland frankrijk duitsland europa
@@ -65,6 +64,11 @@ _NOT_PEOPLE = set(
     schoten kapellen zaventem dilbeek asse grimbergen liedekerke harelbeke menen poperinge diksmuide
     limburg oost-vlaanderen west-vlaanderen vlaams-brabant kempen luik namen charleroi bergen
     """.split()
+)
+# Software and job sites are no people, but may be organisations ("mijn profiel op Jobat").
+_NOT_PEOPLE = _NOT_ORGANISATIONS | set(
+    "excel word outlook powerpoint linkedin facebook instagram tiktok whatsapp teams zoom google indeed "
+    "jobat gmail windows".split()
 )
 _NOT_PERSON_ACRONYMS = set("hr it ict cv ok kmo bv nv vzw cvba ps pc tv gsm sms b c d".split())
 _PLACE_PREFIXES = set("stad gemeente provincie".split())
@@ -209,14 +213,17 @@ def _capitalised_names(text: str) -> Iterable[tuple[str, int, bool]]:
             lowered = head.lower()
             if _is_compound(head) or lowered in _NOT_PERSON_ACRONYMS or previous_word in _PLACE_PREFIXES:
                 continue
+            marked = bool(_ORGANISATION_MARKER.search(text[max(0, start - 12) : start]))
             if lowered in _NOT_PEOPLE and not _circle(previous_word):
+                if marked and lowered not in _NOT_ORGANISATIONS:
+                    yield name, start, True  # "mijn profiel op Jobat"
                 continue
             at_sentence_start = start == 0 or bool(_SENTENCE_START.search(before))
             if at_sentence_start and len(words) == 1 and (
                 _lexicon_word(head) or (lowered.endswith("en") and len(lowered) >= 6 and _dutch_word(lowered))
             ):
                 continue  # "Geduldig, nauwkeurig", "Bellen naar Wim"
-            is_organisation = _is_acronym(head) or bool(_ORGANISATION_MARKER.search(text[max(0, start - 12) : start]))
+            is_organisation = _is_acronym(head) or marked
             yield name, start, is_organisation
 
 
@@ -354,7 +361,7 @@ def _clean_people(text: str, people: List[Tuple[str, int]], organisations: List[
 def _plausible_organisation(name: str) -> bool:
     """Not a place, a month or a plain Dutch word ('gezin', 'stad', 'bakkerij') tagged by the model."""
     lowered = name.strip().lower()
-    if not lowered or lowered in _NOT_PEOPLE or lowered in _NOT_NAMES:
+    if not lowered or lowered in _NOT_ORGANISATIONS or lowered in _NOT_NAMES:
         return False
     if " " not in lowered and name.strip().islower() and (_dutch_word(lowered) or _circle(lowered)):
         return False
