@@ -1,25 +1,24 @@
 """The client's chat page in a real headless Chromium (Debian's, driven by Playwright) against the
 real backend, action server and Rasa: the qualities exercise with a reload in the middle, the
 bot's buttons, keyboard only, screen-reader names, a 360 px wide phone screen, refusals for a
-wrong or reused link, a second device, and homework that shows up at the next visit."""
+wrong or reused link, a second device, and homework that shows up at the next visit.
+
+UPDATE_SCREENSHOTS=1 writes docs/screenshots/chat-360.png."""
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests.channels.live import api, assign_homework, channel_env, counsellor_and_client, reminders, wait_until
+from tests.browser.conftest import screenshot_dir
 from tests.stack import Stack
-from tools.stack_env import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# The `browser` fixture (Debian's Chromium, session-wide) is in tests/browser/conftest.py.
 PHONE = {"width": 360, "height": 740}
 BOT_TIMEOUT_MS = 90_000
-SCREENSHOT = ROOT / "docs" / "screenshots" / "chat-360.png"
 
 
 @pytest.fixture(scope="module")
@@ -29,16 +28,6 @@ def stack(tmp_path_factory):
     running.start()
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (tools/setup.sh does)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 class Phone:
@@ -104,7 +93,7 @@ def say_by_keyboard(page: Page, text: str) -> str:
     return wait_for_bot(page, before)
 
 
-def test_reload_in_the_middle_of_the_qualities_exercise_continues_it(stack, phones):
+def test_reload_in_the_middle_of_the_qualities_exercise_continues_it(stack, phones, tmp_path):
     client = counsellor_and_client(stack, "Anaïs De Smet")
     phone = phones()
     page = phone.page
@@ -150,8 +139,7 @@ def test_reload_in_the_middle_of_the_qualities_exercise_continues_it(stack, phon
     # Readable on a 360 px phone: nothing wider than the screen, text not tiny.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert float(page.evaluate("getComputedStyle(document.querySelector('#log .msg p')).fontSize")[:-2]) >= 16
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "chat-360.png"))  # UPDATE_SCREENSHOTS=1: into docs/
     assert phone.failed == [], phone.failed
     assert phone.errors == [], phone.errors
 

@@ -12,11 +12,13 @@ import requests
 from sqlalchemy import create_engine, select
 
 from backend.channel_models import Reminder
+from backend.config import sync_url
 from backend.models import Action
 
-from .fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram
+from .fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram, UpdateFactory
 
 WEBHOOK_SECRET = "test-webhook-secret"
+updates = UpdateFactory()
 PASSWORD = "geheim-wachtwoord-123"
 _CSRF_PAGE = re.compile(r'data-csrf="([^"]+)"')
 _CSRF_FORM = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -91,7 +93,7 @@ def counsellor_and_client(stack, name: str, email: str = "an@example.org") -> Di
 def assign_homework(stack, client_id: int, text: str, reminder_at: datetime) -> int:
     """Homework as the counsellor's dashboard stores it (backend.dashboard_queries.assign_homework);
     written straight into the dossier, because the form only takes reminder times in the future."""
-    engine = create_engine(stack.env["DATABASE_URL"], future=True)
+    engine = create_engine(sync_url(stack.env["DATABASE_URL"]), future=True)
     now = datetime.now(timezone.utc)
     try:
         with engine.begin() as conn:
@@ -108,7 +110,7 @@ def assign_homework(stack, client_id: int, text: str, reminder_at: datetime) -> 
 
 
 def reminders(stack) -> Dict[int, Dict[str, Any]]:
-    engine = create_engine(stack.env["DATABASE_URL"], future=True)
+    engine = create_engine(sync_url(stack.env["DATABASE_URL"]), future=True)
     try:
         with engine.connect() as conn:
             return {row.action_id: dict(row._mapping) for row in conn.execute(select(Reminder.__table__))}
@@ -135,3 +137,38 @@ def dashboard_page(stack, client_id: int, email: str = "an@example.org") -> str:
     page = http.get(f"{base}/clients/{client_id}", timeout=30)
     assert page.status_code == 200
     return page.text
+
+
+# A Telegram user, on the real stack
+
+
+def said(telegram, telegram_id, update_or_none, stack, **kwargs):
+    """Posts an update; returns the texts the bot sent to that Telegram chat because of it."""
+    before = len(telegram.sent(telegram_id))
+    response = post_update(stack, update_or_none, **kwargs)
+    assert response.status_code == 200, response.text
+    return telegram.sent(telegram_id)[before:]
+
+
+def joined(messages):
+    return " ".join(m["text"] for m in messages)
+
+
+def link(stack, telegram, telegram_id, name):
+    client = counsellor_and_client(stack, name)
+    page = ChatPage(client["invite_url"])
+    code = page.post("/telegram/code")["code"]
+    answer = joined(said(telegram, telegram_id, updates.text(telegram_id, f"/start {code}"), stack))
+    assert "Gelukt" in answer, answer
+    return client, page, code
+
+
+def consent(stack, telegram, telegram_id, chat_id):
+    opening = said(telegram, telegram_id, updates.text(telegram_id, "hallo"), stack)
+    assert "computerprogramma" in joined(opening)
+    keyboard = next(m["reply_markup"] for m in opening if m["reply_markup"])
+    yes = keyboard["inline_keyboard"][0][0]
+    assert yes["text"].startswith("Ja")
+    said(telegram, telegram_id, updates.button(telegram_id, yes["callback_data"]), stack)
+    profile = api(stack, "GET", f"/api/v1/chats/{chat_id}").json()
+    assert profile["consent"]["given"] is True, "the consent given in Telegram is in the client's own dossier"

@@ -14,20 +14,21 @@ from sqlalchemy import create_engine, text
 
 from tests.stack import Stack
 
-from .fake_telegram import FakeTelegram, UpdateFactory
+from .fake_telegram import FakeTelegram
 from .live import (
-    ChatPage,
     api,
     assign_homework,
     channel_env,
-    counsellor_and_client,
+    consent,
     dashboard_page,
+    joined,
+    link,
     post_update,
     reminders,
+    said,
+    updates,
     wait_until,
 )
-
-updates = UpdateFactory()
 
 
 @pytest.fixture(scope="module")
@@ -42,38 +43,6 @@ def stack(tmp_path_factory, telegram):
     running.start()
     yield running
     running.stop()
-
-
-def said(telegram, telegram_id, update_or_none, stack, **kwargs):
-    """Posts an update; returns the texts the bot sent to that Telegram chat because of it."""
-    before = len(telegram.sent(telegram_id))
-    response = post_update(stack, update_or_none, **kwargs)
-    assert response.status_code == 200, response.text
-    return telegram.sent(telegram_id)[before:]
-
-
-def joined(messages):
-    return " ".join(m["text"] for m in messages)
-
-
-def link(stack, telegram, telegram_id, name):
-    client = counsellor_and_client(stack, name)
-    page = ChatPage(client["invite_url"])
-    code = page.post("/telegram/code")["code"]
-    answer = joined(said(telegram, telegram_id, updates.text(telegram_id, f"/start {code}"), stack))
-    assert "Gelukt" in answer, answer
-    return client, page, code
-
-
-def consent(stack, telegram, telegram_id, chat_id):
-    opening = said(telegram, telegram_id, updates.text(telegram_id, "hallo"), stack)
-    assert "computerprogramma" in joined(opening)
-    keyboard = next(m["reply_markup"] for m in opening if m["reply_markup"])
-    yes = keyboard["inline_keyboard"][0][0]
-    assert yes["text"].startswith("Ja")
-    said(telegram, telegram_id, updates.button(telegram_id, yes["callback_data"]), stack)
-    profile = api(stack, "GET", f"/api/v1/chats/{chat_id}").json()
-    assert profile["consent"]["given"] is True, "the consent given in Telegram is in the client's own dossier"
 
 
 def tracker_senders(stack):
