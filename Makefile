@@ -34,8 +34,12 @@ train: setup $(MODEL)
 validate: setup
 	$(RASA) data validate --config config.yml --domain bot/domain.yml --data bot/data --fail-on-warnings
 
+# The backend tests run twice: on SQLite (the default) and on PostgreSQL.
+TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
 pytest: train
 	$(PY) -m pytest
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest tests/backend
 
 test-stories: train
 	$(RASA) test core --stories tests/stories --model $(MODEL) --e2e --fail-on-prediction-errors --out var/results/core
