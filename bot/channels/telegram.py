@@ -224,6 +224,10 @@ class Links:
             return "code_unknown"
         raise BackendUnavailable(f"HTTP {status}")
 
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.close()
+
     def _remember(self, telegram_chat_id: str, chat_id: str) -> None:
         self.to_chat.put(telegram_chat_id, chat_id)
         self.to_telegram.put(chat_id, telegram_chat_id)
@@ -326,6 +330,15 @@ class TelegramInput(RasaTelegramInput):
         @telegram_webhook.listener("after_server_start")
         async def start(_app: Any, _loop: Any) -> None:
             await self.set_webhook()
+
+        @telegram_webhook.listener("before_server_stop")
+        async def stop(_app: Any, _loop: Any) -> None:
+            await self.links.close()
+            # The HTTP session only (aiogram's Bot.close() is deprecated: it will become the
+            # Bot API's "close", which logs the bot out).
+            session = getattr(self._output, "_session", None)
+            if session is not None and not session.closed:
+                await session.close()
 
         @telegram_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
