@@ -133,41 +133,68 @@ def _json_handler(handler):
 
 
 async def chat_page(request: web.Request) -> web.StreamResponse:
+    """The chat for a browser that has access; otherwise the welcome page with one button.
+
+    Opening the link (GET) never uses it up: mail scanners and link previews fetch links too.
+    Only the button (POST /open) binds the link to this browser."""
     client, device = await _access(request)
     if client is None:
         return _message_page(request, "invalid")
     code = request.query.get(DEVICE_CODE_PARAM)
-    if device is None and code is not None:
-        return await _add_device(request, client, code)
-    new_device_token = None
-    if device is None:
-        async with db.session(request.app) as s:
+    if device is not None:
+        if code is not None:  # a device link opened in a browser that already has access
+            raise web.HTTPSeeOther(f"/chat/{client.invite_token}")
+        return await _render_chat(request, client)
+    async with db.session(request.app) as s:
+        if code is not None:
+            limiter, key = request.app[DEVICE_CODE_LIMITER], (client.id, request.remote)
+            if limiter.blocked(key):
+                return _message_page(request, "too_many")
             try:
-                new_device_token = await chat_access.claim_invite(s, client)
-            except chat_access.InviteUsed:
-                return _message_page(request, "used")
-    if code is not None:  # a device link opened in a browser that already has access
-        raise web.HTTPSeeOther(f"/chat/{client.invite_token}")
-    response = await _render_chat(request, client)
-    if new_device_token is not None:
-        _set_device_cookie(request, response, client, new_device_token)
+                await chat_access.check_link_code(s, code, "device", client.id)
+            except chat_access.CodeInvalid:
+                limiter.failed(key)
+                return _message_page(request, "code")
+        elif await chat_access.invite_claimed(s, client):
+            return _message_page(request, "used")
+    return await _welcome(request, client, code)
+
+
+async def _welcome(request: web.Request, client: Client, code: Optional[str]) -> web.Response:
+    context = {
+        "action": f"/chat/{client.invite_token}/open",
+        "csrf_token": csrf_token(await get_session(request)),
+        "device_code": code,
+    }
+    response = aiohttp_jinja2.render_template("chat_welcome.html", request, context)
+    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
-async def _add_device(request: web.Request, client: Client, code: str) -> web.StreamResponse:
-    limiter = request.app[DEVICE_CODE_LIMITER]
-    key = (client.id, request.remote)
-    if limiter.blocked(key):
-        return _message_page(request, "too_many")
-    async with db.session(request.app) as s:
-        try:
-            token = await chat_access.add_device_with_code(s, client, code)
-        except chat_access.CodeInvalid:
-            limiter.failed(key)
-            return _message_page(request, "code")
-    # Away from the address with the code, so it is not in the history or a bookmark.
+async def open_chat(request: web.Request) -> web.StreamResponse:
+    """The welcome page's button: this browser gets access (the invite link, or a device link)."""
+    client, device = await _access(request)
+    if client is None:
+        return _message_page(request, "invalid")
+    if device is None:
+        code = (await request.post()).get(DEVICE_CODE_PARAM)
+        if code and request.app[DEVICE_CODE_LIMITER].blocked((client.id, request.remote)):
+            return _message_page(request, "too_many")
+        async with db.session(request.app) as s:
+            try:
+                if code:
+                    token = await chat_access.add_device_with_code(s, client, code)
+                else:
+                    token = await chat_access.claim_invite(s, client)
+            except chat_access.CodeInvalid:
+                request.app[DEVICE_CODE_LIMITER].failed((client.id, request.remote))
+                return _message_page(request, "code")
+            except chat_access.InviteUsed:
+                return _message_page(request, "used")
+    # Post/redirect/get, and away from any address with a code in it.
     redirect = web.HTTPSeeOther(f"/chat/{client.invite_token}")
-    _set_device_cookie(request, redirect, client, token)
+    if device is None:
+        _set_device_cookie(request, redirect, client, token)
     raise redirect
 
 

@@ -98,8 +98,7 @@ async def _new_device(s: AsyncSession, client: Client, invite_token: Optional[st
 
 async def claim_invite(s: AsyncSession, client: Client) -> str:
     """The first browser to open the link gets a device token; any later one InviteUsed."""
-    claimed = await s.scalar(select(ChatDevice.id).where(ChatDevice.invite_token == client.invite_token))
-    if claimed is not None:
+    if await invite_claimed(s, client):
         raise InviteUsed("this invite link was opened in another browser")
     try:
         return await _new_device(s, client, client.invite_token)
@@ -122,6 +121,24 @@ async def new_link_code(s: AsyncSession, client_id: int, purpose: str) -> Tuple[
     s.add(LinkCode(client_id=client_id, purpose=purpose, code_hash=digest(code), created_at=now, expires_at=expires_at))
     await s.commit()
     return code, expires_at
+
+
+async def check_link_code(s: AsyncSession, raw_code: object, purpose: str, client_id: int) -> None:
+    """Raises CodeInvalid when the code could not be used for this client; spends nothing."""
+    code = normalise_code(raw_code)
+    row = None
+    if code is not None:
+        row = await s.scalar(select(LinkCode).where(LinkCode.code_hash == digest(code), LinkCode.purpose == purpose))
+    if row is None or row.client_id != client_id:
+        raise CodeInvalid("unknown")
+    if row.used_at is not None:
+        raise CodeInvalid("used")
+    if row.expires_at <= utcnow():
+        raise CodeInvalid("expired")
+
+
+async def invite_claimed(s: AsyncSession, client: Client) -> bool:
+    return await s.scalar(select(ChatDevice.id).where(ChatDevice.invite_token == client.invite_token)) is not None
 
 
 async def use_link_code(s: AsyncSession, raw_code: object, purpose: str) -> int:

@@ -37,6 +37,7 @@ def setup_routes(app: web.Application) -> None:
     add.add_get("/api/v1/telegram/chats/{telegram_chat_id}", telegram.get_chat_of_telegram)
     chat_page = "/chat/{invite_token}"
     add.add_get(chat_page, chat.chat_page)
+    add.add_post(chat_page + "/open", chat.open_chat)
     add.add_get(chat_page + "/history", chat.history)
     add.add_get(chat_page + "/session", chat.session_token)
     add.add_post(chat_page + "/visit", chat.visit)

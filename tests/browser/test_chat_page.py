@@ -60,6 +60,19 @@ def phones(browser):
         phone.close()
 
 
+def open_invite(page: Page, url: str, keyboard: bool = False):
+    """Opens a chat link as the client does: the welcome page, then its one button."""
+    response = page.goto(url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welkom bij je loopbaanchat")
+    if keyboard:
+        tab_to(page, "el.tagName === 'BUTTON' && el.textContent === 'Open mijn chat'")
+        page.keyboard.press("Enter")
+    else:
+        page.get_by_role("button", name="Open mijn chat").click()
+    connected(page)
+    return response
+
+
 def connected(page: Page) -> None:
     expect(page.locator("#status")).to_contain_text("Verbonden", timeout=BOT_TIMEOUT_MS)
 
@@ -97,9 +110,8 @@ def test_reload_in_the_middle_of_the_qualities_exercise_continues_it(stack, phon
     client = counsellor_and_client(stack, "Anaïs De Smet")
     phone = phones()
     page = phone.page
-    page.goto(client["invite_url"])
+    open_invite(page, client["invite_url"], keyboard=True)
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    connected(page)
 
     # Screen-reader names for everything the client uses.
     expect(page.get_by_role("textbox", name="Jouw bericht")).to_be_visible()
@@ -147,8 +159,7 @@ def test_reload_in_the_middle_of_the_qualities_exercise_continues_it(stack, phon
 def test_a_wrong_or_reused_link_gets_a_dutch_page_and_no_conversation(stack, phones):
     client = counsellor_and_client(stack, "Jan Janssens")
     first = phones()
-    first.page.goto(client["invite_url"])
-    connected(first.page)
+    open_invite(first.page, client["invite_url"])
 
     stranger = phones()
     response = stranger.page.goto(client["invite_url"])
@@ -166,8 +177,7 @@ def test_the_client_adds_a_second_device_with_a_one_time_link(stack, phones):
     client = counsellor_and_client(stack, "Lotte Maes")
     laptop = phones()
     page = laptop.page
-    page.goto(client["invite_url"])
-    connected(page)
+    open_invite(page, client["invite_url"])
     say_by_keyboard(page, "hallo")
 
     page.get_by_text("Meer", exact=True).click()
@@ -178,8 +188,7 @@ def test_the_client_adds_a_second_device_with_a_one_time_link(stack, phones):
     link = field.input_value()
 
     second = phones()
-    second.page.goto(link)
-    connected(second.page)
+    open_invite(second.page, link)
     assert "toestel=" not in second.page.url, "the one-time code does not stay in the address bar"
     expect(second.page.locator("#log")).to_contain_text("computerprogramma")
 
@@ -190,7 +199,7 @@ def test_the_client_adds_a_second_device_with_a_one_time_link(stack, phones):
 def test_the_page_says_telegram_is_not_end_to_end_encrypted(stack, phones):
     client = counsellor_and_client(stack, "Noor Claes")
     page = phones().page
-    page.goto(client["invite_url"])
+    open_invite(page, client["invite_url"])
     expect(page.get_by_text("niet end-to-end versleuteld")).to_be_hidden()
     tab_to(page, "el.tagName === 'SUMMARY' && el.textContent === 'Meer'")
     page.keyboard.press("Enter")  # the menu opens from the keyboard too
@@ -210,8 +219,7 @@ def test_homework_shows_up_at_the_next_visit_and_the_answer_reaches_the_dossier(
     assert wait_until(lambda: reminders(stack).get(action_id, {}).get("held") == "awaiting_visit", timeout=30)
 
     page = phones().page
-    page.goto(client["invite_url"])
-    connected(page)
+    open_invite(page, client["invite_url"])
     expect(page.locator("#log")).to_contain_text("Schrijf drie sterke punten op", timeout=BOT_TIMEOUT_MS)
     expect(page.get_by_role("group", name="Antwoordknoppen").get_by_role("button", name="Gedaan")).to_be_visible()
     assert reminders(stack)[action_id]["channel"] == "socketio"

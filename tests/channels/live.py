@@ -59,12 +59,16 @@ def post_update(stack, update: Any, secret: Optional[str] = WEBHOOK_SECRET, raw:
 
 
 class ChatPage:
-    """A browser of the client, as far as the backend is concerned (cookies and form token)."""
+    """A browser of the client, as far as the backend is concerned (cookies and form token):
+    opens the invite link and presses "Open mijn chat" on the welcome page."""
 
     def __init__(self, invite_url: str) -> None:
         self.url = invite_url
         self.http = requests.Session()
-        response = self.http.get(invite_url, timeout=30)
+        welcome = self.http.get(invite_url, timeout=30)
+        assert welcome.status_code == 200 and "Open mijn chat" in welcome.text, welcome.text[:300]
+        token = _CSRF_FORM.search(welcome.text).group(1)
+        response = self.http.post(invite_url + "/open", data={"csrf_token": token}, timeout=30)
         assert response.status_code == 200, response.text[:300]
         self.csrf = _CSRF_PAGE.search(response.text).group(1)
 

@@ -18,6 +18,7 @@ from ..reminders import tracker_rows as rows
 
 NOW = datetime.now(timezone.utc)
 _CSRF = re.compile(r'data-csrf="([^"]+)"')
+_FORM_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest_asyncio.fixture
@@ -32,10 +33,25 @@ def page_csrf(html: str) -> str:
     return match.group(1)
 
 
+async def press_open(client, invited, html):
+    """The welcome page's one button; returns the chat page it leads to."""
+    form = {"csrf_token": _FORM_CSRF.search(html).group(1)}
+    code = re.search(r'name="toestel" value="([^"]+)"', html)
+    if code:
+        form["toestel"] = code.group(1)
+    return await client.post(f"/chat/{invited.invite_token}/open", data=form)
+
+
 async def open_chat(client, invited):
+    """Opens the link as a client does: the welcome page the first time, then the chat."""
     response = await client.get(f"/chat/{invited.invite_token}")
     assert response.status == 200
-    return await response.text()
+    html = await response.text()
+    if "Open mijn chat" in html:
+        response = await press_open(client, invited, html)
+        assert response.status == 200
+        html = await response.text()
+    return html
 
 
 def other_browser(client):
@@ -54,6 +70,31 @@ async def test_the_first_browser_gets_the_chat_and_keeps_it(client, invited):
     assert int(device["max-age"]) >= 90 * 24 * 3600, "a return weeks later still works"
     # A reload, or a return the next day: same browser, same chat.
     assert f'data-session="{invited.chat_id}"' in await open_chat(client, invited)
+
+
+async def test_opening_the_link_does_not_use_it_up_only_the_button_does(client, invited, tmp_path):
+    # Mail scanners and link previews fetch links: that must not lock the client out.
+    for _ in range(3):
+        other_browser(client)
+        response = await client.get(f"/chat/{invited.invite_token}")
+        html = await response.text()
+        assert response.status == 200 and "Welkom bij je loopbaanchat" in html
+        assert invited.chat_id not in html, "the welcome page holds nothing of the conversation"
+    slow_browser, slow_html = tmp_path / "slow-browser-cookies", html
+    client.session.cookie_jar.save(slow_browser)
+
+    other_browser(client)
+    fast_html = await (await client.get(f"/chat/{invited.invite_token}")).text()
+    response = await press_open(client, invited, fast_html)
+    assert f'data-session="{invited.chat_id}"' in await response.text()
+
+    # The browser that had the welcome page open too presses the button afterwards: too late.
+    other_browser(client)
+    client.session.cookie_jar.load(slow_browser)
+    late = await press_open(client, invited, slow_html)
+    assert late.status == 403
+    late_html = await late.text()
+    assert "Deze link is al gebruikt" in late_html and invited.chat_id not in late_html
 
 
 async def test_a_reused_link_in_another_browser_gets_a_dutch_refusal_and_no_conversation(client, invited):
@@ -80,6 +121,7 @@ async def test_an_invalid_link_gets_a_dutch_page(client, invited, token):
 
 
 async def test_the_page_has_no_inline_script_or_style_and_may_reach_rasa(client, invited):
+    await open_chat(client, invited)
     response = await client.get(f"/chat/{invited.invite_token}")
     html = await response.text()
     csp = response.headers["Content-Security-Policy"]
@@ -140,7 +182,12 @@ async def test_another_browser_of_the_client_comes_in_with_a_one_time_device_lin
     path = link.replace("http://127.0.0.1:8000", "")
 
     other_browser(client)
-    response = await client.get(path, allow_redirects=False)
+    welcome = await client.get(path)
+    assert welcome.status == 200
+    html = await welcome.text()
+    assert "Open mijn chat" in html and invited.chat_id not in html
+    form = {"csrf_token": _FORM_CSRF.search(html).group(1), "toestel": path.rsplit("=", 1)[1]}
+    response = await client.post(f"/chat/{invited.invite_token}/open", data=form, allow_redirects=False)
     assert response.status == 303
     assert response.headers["Location"] == f"/chat/{invited.invite_token}", "the code leaves the address bar"
     assert f'data-session="{invited.chat_id}"' in await open_chat(client, invited)
