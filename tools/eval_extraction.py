@@ -501,7 +501,7 @@ def main() -> int:
             results["contacts_model"], results["lexicon_model"] = evaluate_model(parsed, items)
         elif cached is not None and not args.no_model and all(text in cached for text in texts):
             results["contacts_model"], results["lexicon_model"] = evaluate_model(cached, items)
-        label = "tuned set" if section == "sentences" else "held out (never used to tune)"
+        label = "tuned set" if section == "sentences" else "held out (not used to tune)"
         print(f"==== {shown} [{section}]: {label}, {len(items)} sentences, today {today} ====\n")
         for name, result in results.items():
             print(f"## {section} / {name}")
