@@ -441,20 +441,19 @@ def test_component_merges_with_diet_entities(component):
     entities = [
         diet("person", "Jan", 7, 10),
         diet("quality", "geduld", 22, 30),  # overlaps the lexicon match: replaced
-        diet("quality", "Eerlijk", 0, 2),  # no overlap, canonical: kept (value normalised)
-        diet("motive", "geld", 3, 6),  # no overlap, not canonical: dropped
+        diet("quality", "Eerlijk", 0, 2),  # the model alone: dropped, the lexicon decides
+        diet("motive", "geld", 3, 6),  # the model alone: dropped
         diet("organisation", "Colruyt", 49, 56),
     ]
     message = process(component, text, entities)
     result = [(e["entity"], e["value"], e["extractor"], e.get("role")) for e in message.get("entities")]
     assert result == [
-        ("quality", "eerlijk", "DIETClassifier", None),
         ("person", "Jan", "DIETClassifier", None),
         ("quality", "geduldig", "LexiconEntityExtractor", "growth"),
         ("quality", "creatief", "LexiconEntityExtractor", None),
         ("organisation", "Colruyt", "DIETClassifier", None),
     ]
-    added = message.get("entities")[2]
+    added = message.get("entities")[1]
     assert (added["start"], added["end"], added["confidence_entity"]) == (22, 30, 1.0)
     assert "entities" in message.as_dict_nlu()
 

@@ -1,9 +1,9 @@
 """Quality and motive entities from the lexicons (bot/lexicon.py), after DIET in the pipeline.
 
-For the entity types `quality` and `motive` the lexicon is the authority:
-- DIET's quality/motive entities that overlap a lexicon match are removed;
-- a DIET quality/motive entity that overlaps nothing is kept only when its value is a
-  canonical lexicon value of its type;
+For the entity types `quality` and `motive` the lexicon is the only authority:
+- DIET's quality/motive entities are removed: the lexicon's filters (negation, things said
+  of others, "eerlijk gezegd", job titles) would otherwise be undone by the model, which
+  cost 0.07 precision on the extraction set (docs/extraction.md);
 - lexicon matches are added with the canonical value; a negated match ("geen geduld")
   gets the role `growth` (a point to grow on, not a quality or motive the client has).
 Other entities (person, organisation, ...) pass through untouched.
@@ -86,9 +86,7 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
         for entity in entities:
             if entity.get(EXTRACTOR) == self.name:
                 continue  # processed before: replaced below
-            if entity.get(ENTITY_ATTRIBUTE_TYPE) in LEXICON_ENTITIES:
-                entity = _from_model(entity, matches)
-            if entity is not None:
+            if entity.get(ENTITY_ATTRIBUTE_TYPE) not in LEXICON_ENTITIES:
                 kept.append(entity)
         added = [self._entity(match) for match in matches]
         return sorted(kept + added, key=lambda entity: entity.get(ENTITY_ATTRIBUTE_START) or 0)
@@ -112,15 +110,3 @@ def _lemmas(message: Message) -> Optional[List[Text]]:
     if not tokens:
         return None
     return [getattr(token, "lemma", None) or getattr(token, "text", "") for token in tokens]
-
-
-def _from_model(
-    entity: Dict[Text, Any], matches: List[lexicon.Match]
-) -> Optional[Dict[Text, Any]]:
-    """A DIET quality/motive survives only without overlap and with a canonical value."""
-    start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
-    if isinstance(start, int) and isinstance(end, int):
-        if any(match.start < end and start < match.end for match in matches):
-            return None
-    value = lexicon.canonical(entity[ENTITY_ATTRIBUTE_TYPE], entity.get(ENTITY_ATTRIBUTE_VALUE))
-    return None if value is None else {**entity, ENTITY_ATTRIBUTE_VALUE: value}
