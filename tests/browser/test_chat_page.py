@@ -235,4 +235,5 @@ def test_homework_shows_up_at_the_next_visit_and_the_answer_reaches_the_dossier(
     page.reload()
     connected(page)
     page.wait_for_timeout(2000)
-    assert page.locator("#log").inner_text().count("Schrijf drie sterke punten op") == 1
+    reminders_shown = [t for t in page.locator("#log .msg.bot p").all_inner_texts() if "huistaak: Schrijf drie sterke punten op" in t]
+    assert len(reminders_shown) == 1, page.locator("#log").inner_text()

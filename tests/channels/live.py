@@ -154,6 +154,12 @@ def said(telegram, telegram_id, update_or_none, stack, **kwargs):
     return telegram.sent(telegram_id)[before:]
 
 
+def asks_how_it_went(message) -> bool:
+    """A reminder: the bot's message with the buttons Gedaan / Nog niet / Het lukt niet."""
+    keyboard = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    return "Gedaan" in {button["text"] for row in keyboard for button in row}
+
+
 def joined(messages):
     return " ".join(m["text"] for m in messages)
 

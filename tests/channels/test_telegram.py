@@ -17,6 +17,7 @@ from tests.stack import Stack
 from .fake_telegram import FakeTelegram
 from .live import (
     api,
+    asks_how_it_went,
     assign_homework,
     channel_env,
     consent,
@@ -160,7 +161,7 @@ def test_homework_reminder_on_telegram_and_the_answers_reach_the_dossier(stack, 
     blocked_id = assign_homework(stack, blocked_client["client_id"], "Bel de VDAB-consulent", due)
 
     def reminded(telegram_id, homework):
-        return [m for m in telegram.sent(telegram_id) if homework in m["text"]]
+        return [m for m in telegram.sent(telegram_id) if homework in m["text"] and asks_how_it_went(m)]
 
     assert wait_until(lambda: reminded(5020, "Mail Karel") and reminded(5021, "Bel de VDAB"), timeout=60), stack.logs()
     reminder = reminded(5020, "Mail Karel")[0]

@@ -12,7 +12,7 @@ from backend.channel_models import Reminder
 from backend.config import sync_url
 
 from tests.channels.fake_telegram import FakeTelegram
-from tests.channels.live import assign_homework, channel_env, consent, link, reminders, wait_until
+from tests.channels.live import asks_how_it_went, assign_homework, channel_env, consent, link, reminders, wait_until
 from tests.stack import Stack
 
 HOMEWORK = {6001: "Maak een lijst van vijf bedrijven in de zorg", 6002: "Vraag feedback aan je teamleider"}
@@ -33,7 +33,7 @@ def stack(tmp_path, telegram):
 
 
 def reminder_messages(telegram, telegram_id):
-    return [m for m in telegram.sent(telegram_id) if HOMEWORK[telegram_id] in m["text"]]
+    return [m for m in telegram.sent(telegram_id) if HOMEWORK[telegram_id] in m["text"] and asks_how_it_went(m)]
 
 
 def test_restarts_with_reminders_pending_lose_none_and_duplicate_none(stack, telegram):
