@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import String, and_, case, func, literal, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -79,10 +79,6 @@ async def client_list(
         pattern = f"%{_escape_like(search.lower())}%"
         where.append(func.lower(Client.name).like(pattern, escape="\\"))
 
-    total = await s.scalar(select(func.count(Client.id)).where(*where)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-
     open_flags = (
         select(
             Flag.client_id.label("client_id"),
@@ -96,9 +92,15 @@ async def client_list(
     )
     flags = func.coalesce(open_flags.c.open_flags, 0)
     crisis = func.coalesce(open_flags.c.crisis, 0)
-    result = await s.execute(
-        select(Client.id, Client.name, Client.last_activity_at, flags, crisis)
+    seen = and_(ClientView.counsellor_id == counsellor_id, ClientView.client_id == Client.id)
+    query = (
+        select(
+            Client.id, Client.name, Client.last_activity_at, flags, crisis,
+            ClientView.viewed_at,
+            func.count().over().label("total"),  # the page and the total in one round trip
+        )
         .outerjoin(open_flags, open_flags.c.client_id == Client.id)
+        .outerjoin(ClientView, seen)
         .where(*where)
         .order_by(
             crisis.desc(),
@@ -109,57 +111,57 @@ async def client_list(
             Client.id,
         )
         .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
     )
+    page = max(page, 1)
+    result = (await s.execute(query.offset((page - 1) * PAGE_SIZE))).all()
+    if not result and page > 1:
+        # Past the end (an old link, a typed number): show the last page instead.
+        total = await s.scalar(select(func.count(Client.id)).where(*where)) or 0
+        page = max(1, -(-total // PAGE_SIZE))
+        result = (await s.execute(query.offset((page - 1) * PAGE_SIZE))).all()
+    total = result[0].total if result else 0
     rows = [
-        ClientRow(id=r[0], name=r[1], last_activity_at=r[2], open_flags=r[3], crisis=bool(r[4]))
+        ClientRow(
+            id=r[0], name=r[1], last_activity_at=r[2], open_flags=r[3], crisis=bool(r[4]), viewed_at=r[5]
+        )
         for r in result
     ]
     if rows:
-        await _fill_details(s, counsellor_id, {row.id: row for row in rows})
-    return ClientPage(rows=rows, total=total, page=page, pages=pages)
+        await _fill_counts(s, counsellor_id, {row.id: row for row in rows})
+    return ClientPage(rows=rows, total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)))
 
 
-async def _fill_details(s: AsyncSession, counsellor_id: int, rows: Dict[int, ClientRow]) -> None:
+async def _fill_counts(s: AsyncSession, counsellor_id: int, rows: Dict[int, ClientRow]) -> None:
+    """Open homework and what is new, for the shown clients, in one round trip."""
     ids = list(rows)
-    viewed = await s.execute(
-        select(ClientView.client_id, ClientView.viewed_at).where(
-            ClientView.counsellor_id == counsellor_id, ClientView.client_id.in_(ids)
-        )
-    )
-    for client_id, viewed_at in viewed:
-        rows[client_id].viewed_at = viewed_at
 
-    homework = await s.execute(
-        select(Action.client_id, func.count(Action.id))
-        .where(Action.client_id.in_(ids), Action.is_homework.is_(True), Action.status != "done")
-        .group_by(Action.client_id)
-    )
-    for client_id, n in homework:
-        rows[client_id].open_homework = n
-
-    # Each count joins the counsellor's last view; never viewed means everything is new.
-    async def newer(model, when, *extra) -> Iterable[Tuple[int, int]]:
-        seen = and_(ClientView.counsellor_id == counsellor_id, ClientView.client_id == model.client_id)
-        return await s.execute(
-            select(model.client_id, func.count(model.id))
-            .outerjoin(ClientView, seen)
-            .where(
-                model.client_id.in_(ids),
-                or_(ClientView.viewed_at.is_(None), when > ClientView.viewed_at),
-                *extra,
-            )
+    def counted(kind: str, model, *where):
+        return (
+            select(literal(kind, String).label("kind"), model.client_id, func.count(model.id))
+            .where(model.client_id.in_(ids), *where)
             .group_by(model.client_id)
         )
 
-    for client_id, n in await newer(Insight, Insight.created_at, Insight.status == "confirmed"):
-        rows[client_id].new.insights = n
-    for client_id, n in await newer(Action, Action.updated_at):
-        rows[client_id].new.actions = n
-    for client_id, n in await newer(MoodEntry, MoodEntry.at):
-        rows[client_id].new.mood = n
-    for client_id, n in await newer(Flag, Flag.created_at):
-        rows[client_id].new.flags = n
+    def newer(kind: str, model, when, *where):
+        # Joined with the counsellor's last view; never viewed means everything is new.
+        seen = and_(ClientView.counsellor_id == counsellor_id, ClientView.client_id == model.client_id)
+        return counted(
+            kind, model, or_(ClientView.viewed_at.is_(None), when > ClientView.viewed_at), *where
+        ).outerjoin(ClientView, seen)
+
+    query = union_all(
+        counted("homework", Action, Action.is_homework.is_(True), Action.status != "done"),
+        newer("insights", Insight, Insight.created_at, Insight.status == "confirmed"),
+        newer("actions", Action, Action.updated_at),
+        newer("mood", MoodEntry, MoodEntry.at),
+        newer("flags", Flag, Flag.created_at),
+    )
+    for kind, client_id, n in await s.execute(query):
+        row = rows[client_id]
+        if kind == "homework":
+            row.open_homework = n
+        else:
+            setattr(row.new, kind, n)
 
 
 # One client's page.

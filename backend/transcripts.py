@@ -86,6 +86,8 @@ class TranscriptReader:
         self._url = _sync_tracker_url(tracker_store_url)
         self._engine: Optional[Engine] = None
         self._lock = threading.Lock()
+        # Once Rasa has made its table it stays; asking again on every page costs time.
+        self._table_seen = False
 
     def _sqlite_file_missing(self) -> bool:
         # Connecting would create an empty file where Rasa expects to make its own database.
@@ -108,8 +110,10 @@ class TranscriptReader:
             return []
         try:
             with self._get_engine().connect() as conn:
-                if not inspect(conn).has_table("events"):
-                    return []
+                if not self._table_seen:
+                    if not inspect(conn).has_table("events"):
+                        return []
+                    self._table_seen = True
                 query = (
                     select(_events.c.type_name, _events.c.timestamp, _events.c.data)
                     .where(
