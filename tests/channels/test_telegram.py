@@ -193,3 +193,24 @@ def test_homework_reminder_on_telegram_and_the_answers_reach_the_dossier(stack, 
     wait_until(lambda: False, timeout=3)
     assert len(reminded(5020, "Mail Karel")) == 1 and len(reminded(5021, "Bel de VDAB")) == 1
     assert len(telegram.sent(5020)) + len(telegram.sent(5021)) == count
+
+
+def test_the_client_snoozes_stops_and_restarts_reminders_in_the_chat(stack, telegram):
+    client, _, _ = link(stack, telegram, 5030, "Elif Yilmaz")
+    consent(stack, telegram, 5030, client["chat_id"])
+    action_id = assign_homework(stack, client["client_id"], "Lees de vacature van Colruyt", datetime.now(timezone.utc) - timedelta(minutes=1))
+    assert wait_until(lambda: any(asks_how_it_went(m) for m in telegram.sent(5030)), timeout=60)
+    url = f"/api/v1/chats/{client['chat_id']}/reminders"
+
+    snoozed = joined(said(telegram, 5030, updates.text(5030, "herinner me morgen"), stack))
+    assert "morgen" in snoozed
+    settings = api(stack, "GET", url).json()
+    assert settings["state"] == "snoozed_until_tomorrow"
+    until = datetime.fromisoformat(settings["snoozed_until"])
+    assert timedelta(hours=12) < until - datetime.now(timezone.utc) <= timedelta(hours=25)
+    assert reminders(stack)[action_id]["status"] == "pending", "the reminder comes back tomorrow"
+
+    joined(said(telegram, 5030, updates.text(5030, "stop met herinneringen"), stack))
+    assert api(stack, "GET", url).json() == {"state": "stopped", "snoozed_until": None, "next_reminder_at": None}
+    joined(said(telegram, 5030, updates.text(5030, "stuur weer herinneringen"), stack))
+    assert api(stack, "GET", url).json()["state"] == "active"
