@@ -126,7 +126,9 @@ def backend(tmp_path_factory) -> Iterator[Backend]:
         _stop(process)
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright's sync API runs, its event loop counts as running
+# in this thread, and every async test after it (tests/channels, tests/reminders) would fail.
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
