@@ -25,7 +25,7 @@ import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -71,8 +71,8 @@ def _batches(rows: List[Dict[str, Any]]):
         yield rows[start:start + BATCH]
 
 
-def seed(database_url: str, tracker_url: str) -> int:
-    """Bulk-inserts the dossier; returns the id of the client whose page is measured."""
+def seed(database_url: str, tracker_url: str) -> Tuple[int, Dict[str, int]]:
+    """Bulk-inserts the dossier: (the id of the client whose page is measured, rows per table)."""
     rng = random.Random(42)
     now = datetime.now(timezone.utc)
     engine = create_engine(sync_url(database_url), future=True)
@@ -146,6 +146,12 @@ def seed(database_url: str, tracker_url: str) -> int:
                 for table in ("counsellors", "clients"):
                     conn.execute(text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
         with engine.connect() as conn:
+            counts = {
+                table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                for table in ("clients", "insights", "contacts", "actions", "mood_entries", "flags")
+            }
+            assert counts["clients"] == CLIENTS and counts["insights"] == INSIGHTS, counts
+            conn.rollback()  # end the read transaction: ANALYZE runs outside one
             if conn.dialect.name == "postgresql":
                 conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
             else:
@@ -159,7 +165,7 @@ def seed(database_url: str, tracker_url: str) -> int:
         events.append(("user", t0 + timedelta(seconds=20 * n), f"Bericht {n} van de cliënt over {WORDS[n % len(WORDS)]}"))
         events.append(("bot", t0 + timedelta(seconds=20 * n + 2), "Dank je. Kun je een voorbeeld geven?"))
     write_events(tracker_url, f"bench-chat-{measured}", events)
-    return measured
+    return measured, counts
 
 
 async def measure(config: Config, client_id: int, runs: int) -> Dict[str, Dict[str, float]]:
@@ -206,17 +212,21 @@ def run_one(label: str, database_url: str, runs: int, tmp: Path) -> Dict[str, An
     db.upgrade(database_url)
     tracker_url = f"sqlite:///{tmp / f'tracker-{label}.sqlite3'}"
     started = time.perf_counter()
-    client_id = seed(database_url, tracker_url)
+    client_id, counts = seed(database_url, tracker_url)
     seed_seconds = time.perf_counter() - started
     config = Config(
         database_url=database_url, service_token="bench", session_secret=Fernet.generate_key().decode(),
         tracker_store_url=tracker_url, rasa_url="http://127.0.0.1:9",
     )
+    load_before = os.getloadavg()[0]
     results = asyncio.run(measure(config, client_id, runs))
     for name, figures in results.items():
         verdict = "ok" if figures["median_ms"] < TARGET_MS else "TOO SLOW"
         print(f"  {name:20s} median {figures['median_ms']:7.2f} ms  p95 {figures['p95_ms']:7.2f} ms  ({verdict})")
-    return {"seed_seconds": round(seed_seconds, 1), "pages": results}
+    # This machine is shared: the load says how much the figures may be inflated.
+    load = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
+    print(f"  load average (1 min) before/after: {load['before']} / {load['after']}")
+    return {"rows": counts, "seed_seconds": round(seed_seconds, 1), "load_average_1min": load, "pages": results}
 
 
 def main() -> int:

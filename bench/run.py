@@ -1,0 +1,322 @@
+"""`make bench` / `python -m bench`: our bot side by side with a bare `rasa init` bot.
+
+Both Rasa servers run at the same time on free ports on 127.0.0.1 and are measured in
+alternating rounds, so that whatever else the machine does hits both alike: the ratios (ours
+divided by the reference's) are the figures that count. Then the scale-out set-up (two Rasa
+servers behind HAProxy, PostgreSQL and Redis) against one of its instances alone.
+Writes docs/bench.json, docs/bench.png and the table in docs/performance.md.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional
+
+import aiohttp
+
+from bench import reference
+from bench.conversations import QualitiesConversation, ReferenceConversation
+from bench.load import PhaseResult, merge, run_phase, say
+from bench.procinfo import cpu_seconds, peak_rss_mib
+from bench.report import write_outputs
+from tests.scaleout.cluster import Cluster, Unavailable, port_variable, rasa_argv, start_scaleout
+from tests.stack import VENV_BIN, free_port
+from tools.stack_env import ROOT
+
+DOCS = ROOT / "docs"
+FIRST_ANSWER_TIMEOUT_SECONDS = 120
+TRAIN_TIMEOUT_SECONDS = 1800
+COUNSELLOR = "bench@example.org"
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+# --- training -------------------------------------------------------------------------------------
+
+
+def measure_training(env: Dict[str, str]) -> Dict[str, Any]:
+    """`rasa train --force` of our bot into a temporary folder (models/ is left alone)."""
+    log("bench: training our model with --force into a temporary folder (several minutes)")
+    with tempfile.TemporaryDirectory(prefix="bench-train-") as out:
+        started = time.monotonic()
+        with open(ROOT / "var" / "bench" / "train.log", "wb") as output:
+            result = subprocess.run(
+                [
+                    str(VENV_BIN / "rasa"), "train", "--force", "--config", "config.yml", "--domain", "bot/domain.yml",
+                    "--data", "bot/data", "--out", out, "--fixed-model-name", "loopbaan",
+                ],
+                cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, timeout=TRAIN_TIMEOUT_SECONDS,
+            )
+        seconds = time.monotonic() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"rasa train failed (exit {result.returncode}); see var/bench/train.log")
+    return {"seconds": round(seconds, 1), "measured_at": now(), "source": "measured in this run (--train)"}
+
+
+def recorded_training(previous: Dict[str, Any]) -> Dict[str, Any]:
+    recorded = previous.get("training") or {}
+    if recorded.get("seconds") is None:
+        return {"seconds": None, "measured_at": None, "source": "not measured yet (run with --train)"}
+    return {
+        "seconds": recorded["seconds"],
+        "measured_at": recorded.get("measured_at"),
+        "source": f"recorded {str(recorded.get('measured_at', ''))[:10]} (not retrained; --train measures again)",
+    }
+
+
+# --- servers ----------------------------------------------------------------------------------
+
+
+async def _first_answer(url: str, sender: str, message: str) -> None:
+    deadline = time.monotonic() + FIRST_ANSWER_TIMEOUT_SECONDS
+    async with aiohttp.ClientSession() as session:
+        while True:
+            turn = await say(session, url, sender, message, 0)
+            if not turn.error:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no answer from {url} within {FIRST_ANSWER_TIMEOUT_SECONDS} s: {turn.error}")
+            await asyncio.sleep(0.1)
+
+
+def start_rasa(cluster: Cluster, name: str, argv: List[str], port: int, message: str, **launch: Any) -> float:
+    """Starts a Rasa server; returns the seconds from the start to its first answer."""
+    started = time.monotonic()
+    cluster.launch(name, argv, f"http://127.0.0.1:{port}/version", **launch)
+    asyncio.run(_first_answer(f"http://127.0.0.1:{port}", f"startup-{uuid.uuid4().hex[:8]}", message))
+    return round(time.monotonic() - started, 1)
+
+
+def create_clients(cluster: Cluster, count: int) -> List[str]:
+    """Chat ids of `count` new clients of the bench counsellor (admin CLI, a few at a time)."""
+    def one(index: int) -> str:
+        return cluster.admin("clients", "create", "--counsellor", COUNSELLOR, "--name", f"Bench Cliënt {index}")["chat_id"]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(one, range(count)))
+
+
+def create_counsellor(cluster: Cluster) -> None:
+    cluster.admin("counsellors", "create", "--email", COUNSELLOR, "--name", "Bench Begeleider", "--password-stdin", stdin="bench-wachtwoord-123\n")
+
+
+def memory(cluster: Cluster, names: List[str]) -> Dict[str, Optional[float]]:
+    return {name: peak_rss_mib(cluster.processes[name].pid) for name in names if name in cluster.processes}
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def phase(label: str, url: str, senders: List[str], make_script: Callable, processes: Optional[Dict[str, int]] = None) -> PhaseResult:
+    """One phase; `processes` (name -> pid) are those whose CPU time is counted."""
+    before = {name: cpu_seconds(pid) for name, pid in (processes or {}).items()}
+    result = asyncio.run(run_phase(label, url, senders, make_script))
+    result.cpu_seconds = {name: cpu_seconds(pid) - before[name] for name, pid in (processes or {}).items()}
+    summary = result.summary()
+    log(
+        f"bench:   {label:<28} {summary['turns']:>4} turns  median {summary['median_ms']} ms  p95 {summary['p95_ms']} ms  "
+        f"{summary['turns_per_second']} turns/s  errors {summary['errors']}  CPU ms/turn {summary['cpu_ms_per_turn']}"
+    )
+    return result
+
+
+def side_by_side(args: argparse.Namespace, env: Dict[str, str], var_dir: Path) -> Dict[str, Any]:
+    cluster = Cluster.create(var_dir / "single")
+    try:
+        log("bench: starting backend and action server")
+        cluster.start("backend", "actions")
+        ref_model = reference.model_path()
+        ref_port, our_port = free_port(), free_port()
+        log("bench: starting the reference Rasa server")
+        ref_startup = start_rasa(
+            cluster, "reference_rasa", rasa_argv(ref_port, ref_model, "endpoints.yml", ROOT / "credentials.yml"), ref_port, "hello",
+            cwd=reference.REFERENCE_DIR, env=reference.rasa_env(env),
+        )
+        log(f"bench: reference answers {ref_startup} s after its start; starting our Rasa server")
+        our_startup = start_rasa(cluster, "rasa", rasa_argv(our_port, cluster.env["RASA_MODEL"], args.endpoints), our_port, "hallo")
+        log(f"bench: ours answers {our_startup} s after its start")
+        ref_url, our_url = f"http://127.0.0.1:{ref_port}", f"http://127.0.0.1:{our_port}"
+        pids = {name: process.pid for name, process in cluster.processes.items()}
+        ref_pids = {"rasa": pids["reference_rasa"]}
+        our_pids = {name: pids[name] for name in ("rasa", "actions", "backend")}
+
+        create_counsellor(cluster)
+        sequential = args.sequential_conversations
+        chats = create_clients(cluster, 2 + args.rounds * sequential + args.rounds * args.concurrency)
+        log(f"bench: {len(chats)} clients created")
+
+        # Warm-up (not counted): one conversation each; ours sets the number of turns.
+        warm = phase("warm-up ours", our_url, chats[:2], QualitiesConversation)
+        turns_per_conversation = max(len(warm.turns) // 2, 1)
+        phase("warm-up reference", ref_url, [f"ref-warm-{i}" for i in range(2)], lambda: ReferenceConversation(turns_per_conversation))
+        chats = chats[2:]
+
+        rounds: Dict[str, Dict[int, List[PhaseResult]]] = {"ours": {1: [], args.concurrency: []}, "reference": {1: [], args.concurrency: []}}
+        for round_index in range(args.rounds):
+            log(f"bench: round {round_index + 1}/{args.rounds}, one conversation at a time")
+            for _ in range(sequential):
+                rounds["reference"][1].append(phase("reference, 1 conversation", ref_url, [f"ref-{uuid.uuid4().hex[:10]}"], lambda: ReferenceConversation(turns_per_conversation), ref_pids))
+                rounds["ours"][1].append(phase("ours, 1 conversation", our_url, [chats.pop()], QualitiesConversation, our_pids))
+        for round_index in range(args.rounds):
+            log(f"bench: round {round_index + 1}/{args.rounds}, {args.concurrency} conversations at once")
+            senders = [f"ref-{uuid.uuid4().hex[:10]}" for _ in range(args.concurrency)]
+            rounds["reference"][args.concurrency].append(phase(f"reference, {args.concurrency} conversations", ref_url, senders, lambda: ReferenceConversation(turns_per_conversation), ref_pids))
+            ours = [chats.pop() for _ in range(args.concurrency)]
+            rounds["ours"][args.concurrency].append(phase(f"ours, {args.concurrency} conversations", our_url, ours, QualitiesConversation, our_pids))
+
+        peaks = memory(cluster, ["rasa", "actions", "backend", "reference_rasa"])
+        return {
+            "turns_per_conversation": turns_per_conversation,
+            "startup_seconds": {"ours": our_startup, "reference": ref_startup},
+            "phases": {
+                bot: {str(n): merge(f"{bot}, {n}", results).summary() for n, results in by_n.items()}
+                for bot, by_n in rounds.items()
+            },
+            "memory_mib": {
+                "ours_rasa": peaks.get("rasa"), "ours_actions": peaks.get("actions"), "ours_backend": peaks.get("backend"),
+                "reference_rasa": peaks.get("reference_rasa"),
+            },
+        }
+    finally:
+        cluster.stop()
+
+
+def scale_out(args: argparse.Namespace, var_dir: Path) -> Dict[str, Any]:
+    log("bench: starting the scale-out set-up (2 Rasa servers, HAProxy, PostgreSQL, Redis)")
+    try:
+        setup = start_scaleout(var_dir / "scaleout", instances=2)
+    except Unavailable as error:
+        log(f"bench: scale-out skipped: {error}")
+        return {"skipped": str(error)}
+    try:
+        create_counsellor(setup.cluster)
+        chats = create_clients(setup.cluster, 2 + 2 * args.rounds * args.concurrency)
+        for name in setup.instances:
+            phase(f"warm-up {name}", setup.url(name), [chats.pop()], QualitiesConversation)
+        results: Dict[str, List[PhaseResult]] = {"one": [], "two": []}
+        for round_index in range(args.rounds):
+            log(f"bench: scale-out round {round_index + 1}/{args.rounds}, {args.concurrency} conversations at once")
+            results["one"].append(phase("one instance (direct)", setup.url("rasa_a"), [chats.pop() for _ in range(args.concurrency)], QualitiesConversation))
+            results["two"].append(phase("two instances (HAProxy)", setup.url("lb"), [chats.pop() for _ in range(args.concurrency)], QualitiesConversation))
+        summaries = {key: merge(key, value).summary() for key, value in results.items()}
+        served = [turn.served_by for result in results["two"] for turn in result.turns if turn.served_by]
+        return {
+            "conversations": args.concurrency,
+            "one_instance": summaries["one"],
+            "two_instances": summaries["two"],
+            "throughput_ratio": _ratio(summaries["two"]["turns_per_second"], summaries["one"]["turns_per_second"]),
+            "served_by": {name: served.count(name) for name in sorted(set(served))},
+            "memory_mib": {name: peak_rss_mib(setup.cluster.processes[name].pid) for name in [*setup.instances, "haproxy"]},
+        }
+    finally:
+        setup.stop()
+
+
+def _ratio(ours: Optional[float], theirs: Optional[float]) -> Optional[float]:
+    return round(ours / theirs, 2) if ours is not None and theirs else None
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+def git_commit() -> Optional[str]:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--train", action="store_true", help="also time `rasa train --force` of our bot (several minutes)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per phase (default 3)")
+    parser.add_argument("--sequential-conversations", type=int, default=4, help="conversations per round in the one-at-a-time phase")
+    parser.add_argument("--concurrency", type=int, default=20, help="simultaneous conversations (default 20)")
+    parser.add_argument("--no-scaleout", action="store_true", help="skip the scale-out set-up")
+    parser.add_argument("--endpoints", default="endpoints.yml", help="endpoints file of our Rasa server (default: the repo's)")
+    parser.add_argument("--out", type=Path, default=DOCS, help="where bench.json, bench.png and performance.md go")
+    args = parser.parse_args(argv)
+
+    from tools.stack_env import stack_env
+
+    env = stack_env(dict(os.environ))
+    var_dir = ROOT / "var" / "bench" / "run"
+    shutil.rmtree(var_dir, ignore_errors=True)
+    var_dir.mkdir(parents=True)
+    previous_path = args.out / "bench.json"
+    previous = json.loads(previous_path.read_text()) if previous_path.exists() else {}
+    started = time.monotonic()
+
+    training = measure_training(env) if args.train else recorded_training(previous)
+    ref_info = reference.ensure_reference(env, log)
+    results = side_by_side(args, env, var_dir)
+    scaleout = {"skipped": "--no-scaleout"} if args.no_scaleout else scale_out(args, var_dir)
+
+    phases = results["phases"]
+    c = str(args.concurrency)
+    report = {
+        "measured_at": now(),
+        "git_commit": git_commit(),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "settings": {"rounds": args.rounds, "sequential_conversations": args.sequential_conversations, "concurrency": args.concurrency,
+                     "turns_per_conversation": results["turns_per_conversation"]},
+        "phases": phases,
+        "ratios": {
+            "median_1": _ratio(phases["ours"]["1"]["median_ms"], phases["reference"]["1"]["median_ms"]),
+            f"median_{c}": _ratio(phases["ours"][c]["median_ms"], phases["reference"][c]["median_ms"]),
+            "p95_1": _ratio(phases["ours"]["1"]["p95_ms"], phases["reference"]["1"]["p95_ms"]),
+            f"p95_{c}": _ratio(phases["ours"][c]["p95_ms"], phases["reference"][c]["p95_ms"]),
+            f"turns_per_second_{c}": _ratio(phases["ours"][c]["turns_per_second"], phases["reference"][c]["turns_per_second"]),
+        },
+        "startup_seconds": results["startup_seconds"],
+        "memory_mib": results["memory_mib"],
+        "training": training,
+        "reference": {"init_and_training_seconds": ref_info.get("init_and_training_seconds"), "made_at": ref_info.get("made_at")},
+        "scaleout": scaleout,
+        "duration_seconds": round(time.monotonic() - started),
+    }
+    report["targets"] = targets(report, c)
+    write_outputs(report, args.out, log)
+    return 0 if all(target["met"] is not False for target in report["targets"]) else 1
+
+
+def targets(report: Dict[str, Any], c: str) -> List[Dict[str, Any]]:
+    phases, scaleout = report["phases"], report["scaleout"]
+    errors = sum(phases["ours"][n]["errors"] for n in phases["ours"])
+    errors += sum(scaleout.get(key, {}).get("errors", 0) for key in ("one_instance", "two_instances"))
+    rasa_memory = [report["memory_mib"].get("ours_rasa"), *[v for k, v in scaleout.get("memory_mib", {}).items() if k.startswith("rasa_")]]
+    rasa_memory = [value for value in rasa_memory if value is not None]
+    training = report["training"].get("seconds")
+
+    def check(name: str, target: str, value: Any, met: Optional[bool]) -> Dict[str, Any]:
+        return {"name": name, "target": target, "value": value, "met": met}
+
+    return [
+        check("median latency ratio, 1 conversation", "<= 1.3", report["ratios"]["median_1"], _le(report["ratios"]["median_1"], 1.3)),
+        check(f"median latency ratio, {c} conversations", "<= 1.3", report["ratios"][f"median_{c}"], _le(report["ratios"][f"median_{c}"], 1.3)),
+        check("errors (our bot, all phases)", "0", errors, errors == 0),
+        check("Rasa server peak memory (MiB)", "< 1536", max(rasa_memory) if rasa_memory else None, _le(max(rasa_memory), 1535.9) if rasa_memory else None),
+        check("training time (s)", "< 300", training, _le(training, 299.9)),
+    ]
+
+
+def _le(value: Optional[float], limit: float) -> Optional[bool]:
+    return None if value is None else value <= limit
+
+
+if __name__ == "__main__":
+    sys.exit(main())
