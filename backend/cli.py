@@ -15,7 +15,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from sqlalchemy.exc import OperationalError
 
-from backend import db, queries, serializers, validation
+from backend import dashboard_queries, db, queries, serializers, validation
 from backend.config import Config, ConfigError
 from backend.errors import CounsellorNotFound, DossierError
 from backend.passwords import hash_password
@@ -96,7 +96,9 @@ async def _export_client(config: Config, args) -> Dict[str, Any]:
             raise ExportIncomplete(
                 "the chat history cannot be read from TRACKER_STORE_URL; is its database reachable?"
             ) from None
-        return serializers.dossier_export(data, transcript)
+        export = serializers.dossier_export(data, transcript)
+        await dashboard_queries.audit(s, None, data["client"].id, "export_dossier")
+        return export
 
     try:
         return await _with_session(config, work)

@@ -239,7 +239,7 @@ async def _record_view(s: AsyncSession, counsellor_id: int, client_id: int) -> N
             pass  # the same page opened twice at once: the other request recorded the visit
 
 
-async def audit(s: AsyncSession, counsellor_id: int, client_id: int, action: str) -> None:
+async def audit(s: AsyncSession, counsellor_id: Optional[int], client_id: int, action: str) -> None:
     s.add(AuditEntry(counsellor_id=counsellor_id, client_id=client_id, action=action))
     await s.commit()
 

@@ -48,7 +48,8 @@ CREATORS = ("client", "counsellor")
 MOODS = ("good", "bad")
 FLAG_KINDS = ("crisis", "stuck", "no_activity")
 TOPICS = ("qualities", "motives", "network", "labour_market", "actions")
-AUDIT_ACTIONS = ("view_client", "export_pop", "assign_homework", "add_note", "resolve_flag")
+# export_dossier: the admin CLI's GDPR export (no counsellor).
+AUDIT_ACTIONS = ("view_client", "export_pop", "assign_homework", "add_note", "resolve_flag", "export_dossier")
 
 NAME_MAX = 200
 EMAIL_MAX = 254

@@ -30,6 +30,7 @@ from backend.models import (
     Note,
     utcnow,
 )
+from backend.housekeeping import resolve_no_activity
 from backend.validation import (
     ActionInput,
     ActionUpdate,
@@ -180,6 +181,7 @@ async def _active_client(s: AsyncSession, chat_id: str, *, needs_consent: bool =
     if needs_consent and client.consent_given is not True:
         raise NoConsent("the client has not given consent")
     client.last_activity_at = utcnow()
+    await resolve_no_activity(s, client.id)  # committed with the write itself
     return client
 
 

@@ -166,6 +166,12 @@ async def test_export_has_every_part_of_the_dossier_and_the_transcript(database_
         {"at": "2024-05-01T09:00:00+00:00", "who": "client", "text": "hallo"},
         {"at": "2024-05-01T09:00:01+00:00", "who": "bot", "text": "Dag Jan!"},
     ]
+    # The export is in the audit trail, without a counsellor (it is the administrator's).
+    from backend.dashboard_queries import audit_entries
+
+    async with db.session(client.app) as s:
+        entries = await audit_entries(s, created["client_id"])
+    assert [(e.action, e.counsellor_id) for e in entries] == [("export_dossier", None)]
 
 
 def test_export_fails_clearly_when_the_tracker_store_is_down(database_url, unused_tcp_port):

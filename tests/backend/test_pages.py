@@ -468,3 +468,21 @@ async def test_audit_entries_have_no_content(client, auth, dossier):
         columns = set(AuditEntry.__table__.columns.keys())
         assert columns == {"id", "counsellor_id", "client_id", "action", "at"}
         assert await s.scalar(select(func.count(AuditEntry.id))) == 1
+
+
+async def test_a_5000_character_insight_is_shown_whole(client, auth, dossier):
+    an = await dossier.counsellor()
+    jan = await dossier.client(an.id)
+    await consent(client, auth, jan.chat_id)
+    long_sentence = ("Ik vertelde de klant rustig wat er mis was gegaan & hoe we het oplossen. " * 70)[:5000].strip()
+    response = await client.post(f"/api/v1/chats/{jan.chat_id}/insights", json=insight_body(sentence=long_sentence), headers=auth)
+    assert response.status == 201
+    too_long = await client.post(f"/api/v1/chats/{jan.chat_id}/insights", json=insight_body(key="2", sentence="x" * 5001), headers=auth)
+    assert too_long.status == 400
+    await login(client)
+    status, html = await page(client, f"/clients/{jan.id}")
+    assert status == 200
+    assert long_sentence.replace("&", "&amp;") in html
+    docx = await client.get(f"/clients/{jan.id}/pop.docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(await docx.read())).paragraphs)
+    assert long_sentence in text
