@@ -24,6 +24,15 @@ REFLECTION = (
     ("network", "Netwerk"),
     ("labour_market", "Arbeidsmarkt"),
 )
+# Characters XML 1.0 cannot hold (a stray U+FFFF in the client's words would make the whole
+# document fail); they become the replacement character.
+_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _x(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
 INTRO = (
     "Dit is een ontwerp. Het komt uit de gesprekken van de cliënt met de chatbot: "
     "wat de cliënt zelf bevestigde, in de eigen woorden. Bespreek het samen en pas het aan."
@@ -81,7 +90,7 @@ def filename(client_name: str, extension: str) -> str:
 
 
 def _quote(paragraph, text: str, when: Optional[datetime]) -> None:
-    run = paragraph.add_run(f"“{text}”")
+    run = paragraph.add_run(_x(f"“{text}”"))
     run.italic = True
     if when is not None:
         date_run = paragraph.add_run(f"  ({datum(when)})")
@@ -91,12 +100,12 @@ def _quote(paragraph, text: str, when: Optional[datetime]) -> None:
 
 def docx_bytes(pop: Pop) -> bytes:
     document = Document()
-    document.core_properties.title = f"POP-ontwerp {pop.client_name}"
+    document.core_properties.title = _x(f"POP-ontwerp {pop.client_name}")
     document.core_properties.language = "nl-BE"
     document.styles["Normal"].font.name = "Calibri"
     document.styles["Normal"].font.size = Pt(11)
 
-    document.add_heading(f"POP-ontwerp van {pop.client_name}", level=0)
+    document.add_heading(_x(f"POP-ontwerp van {pop.client_name}"), level=0)
     made = document.add_paragraph(f"Gemaakt op {datum(pop.made_at)}")
     made.alignment = WD_ALIGN_PARAGRAPH.LEFT
     document.add_paragraph(INTRO)
@@ -108,7 +117,7 @@ def docx_bytes(pop: Pop) -> bytes:
             document.add_paragraph("Nog niets bevestigd.")
         for item in section.items:
             bullet = document.add_paragraph(style="List Bullet")
-            bullet.add_run(item.value).bold = True
+            bullet.add_run(_x(item.value)).bold = True
             for quote, when in zip(item.quotes, item.dates):
                 _quote(document.add_paragraph(style="List Continue"), quote, when)
         if section.contacts:
@@ -120,9 +129,9 @@ def docx_bytes(pop: Pop) -> bytes:
                 cell.paragraphs[0].runs[0].bold = True
             for contact in section.contacts:
                 cells = table.add_row().cells
-                cells[0].text = contact.name + (f" ({contact.organisation})" if contact.organisation else "")
+                cells[0].text = _x(contact.name + (f" ({contact.organisation})" if contact.organisation else ""))
                 cells[1].text = circle_label(contact.circle)
-                cells[2].text = contact.help or ""
+                cells[2].text = _x(contact.help or "")
                 cells[3].text = "ja" if contact.contacted else "nog niet"
 
     document.add_heading("Deel 2. Acties", level=1)
@@ -139,11 +148,11 @@ def docx_bytes(pop: Pop) -> bytes:
             cell.paragraphs[0].runs[0].bold = True
         for action in pop.actions:
             cells = table.add_row().cells
-            cells[0].text = action.text + (" (huiswerk)" if action.is_homework else "")
-            cells[1].text = action.measure or ""
+            cells[0].text = _x(action.text + (" (huiswerk)" if action.is_homework else ""))
+            cells[1].text = _x(action.measure or "")
             cells[2].text = datum(action.due_date) if action.due_date else ""
             cells[3].text = action_status(action.status)
-            cells[4].text = action.obstacle or ""
+            cells[4].text = _x(action.obstacle or "")
 
     buffer = io.BytesIO()
     document.save(buffer)

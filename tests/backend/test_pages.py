@@ -486,3 +486,17 @@ async def test_a_5000_character_insight_is_shown_whole(client, auth, dossier):
     docx = await client.get(f"/clients/{jan.id}/pop.docx")
     text = "\n".join(p.text for p in Document(io.BytesIO(await docx.read())).paragraphs)
     assert long_sentence in text
+
+
+async def test_pop_docx_survives_characters_xml_cannot_hold(client, auth, dossier):
+    an = await dossier.counsellor()
+    jan = await dossier.client(an.id)
+    await consent(client, auth, jan.chat_id)
+    api = f"/api/v1/chats/{jan.chat_id}"
+    await client.post(f"{api}/insights", json=insight_body(value="geduldig", sentence="rustig\uffff gebleven\ufffe"), headers=auth)
+    await client.post(f"{api}/actions", json={"key": "a", "text": "bellen\uffff", "obstacle": None}, headers=auth)
+    await login(client)
+    response = await client.get(f"/clients/{jan.id}/pop.docx")
+    assert response.status == 200
+    document = Document(io.BytesIO(await response.read()))
+    assert "“rustig\ufffd gebleven\ufffd”" in "\n".join(p.text for p in document.paragraphs)
