@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Mapping, Optional
 
-from backend.clock import local_today
+from backend.clock import local, local_today
 from backend.errors import InvalidInput
 from backend.models import (
     ACTION_STATUSES,
@@ -119,22 +119,24 @@ def timestamp(data: Mapping[str, Any], field: str) -> Optional[datetime]:
         raise InvalidInput(f"'{field}' is out of range") from None
 
 
-def parse_due_date(raw: Any, field: str = "due_date") -> date:
-    """A YYYY-MM-DD date, today or later (Belgian time)."""
+def parse_due_date(raw: Any, field: str = "due_date", today: Optional[date] = None) -> date:
+    """A YYYY-MM-DD date, `today` (default: today in Belgian time) or later."""
     if not isinstance(raw, str) or not _ISO_DATE.match(raw.strip()):
         raise InvalidInput(f"'{field}' must be a date as YYYY-MM-DD")
     try:
         value = date.fromisoformat(raw.strip())
     except ValueError:
         raise InvalidInput(f"'{field}' is not a real date") from None
-    if value < local_today():
+    if value < (today or local_today()):
         raise InvalidInput(f"'{field}' is in the past")
     return value
 
 
-def optional_due_date(data: Mapping[str, Any], field: str = "due_date") -> Optional[date]:
+def optional_due_date(
+    data: Mapping[str, Any], field: str = "due_date", today: Optional[date] = None
+) -> Optional[date]:
     raw = data.get(field)
-    return None if raw is None else parse_due_date(raw, field)
+    return None if raw is None else parse_due_date(raw, field, today)
 
 
 def require_object(body: Any) -> Mapping[str, Any]:
@@ -233,10 +235,15 @@ def contact_input(body: Any) -> ContactInput:
 
 def action_input(body: Any) -> ActionInput:
     data = require_object(body)
+    # "In the past" means: before the day the client set the action. A write that waited in
+    # the action server's outbox while the backend was down must not be refused for its age.
+    said_at = timestamp(data, "said_at")
+    today = local_today()
+    said_day = min(local(said_at).date(), today) if said_at is not None else today
     return ActionInput(
         key=text(data, "key", KEY_MAX),
         text=text(data, "text", TEXT_MAX, free_text=True),
-        due_date=optional_due_date(data),
+        due_date=optional_due_date(data, today=said_day),
         measure=optional_text(data, "measure", TEXT_MAX, free_text=True),
         source_insight=optional_text(data, "source_insight", VALUE_MAX),
     )

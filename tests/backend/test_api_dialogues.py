@@ -2,7 +2,7 @@
 actions, mood and flags."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -536,3 +536,21 @@ async def test_contact_patch_errors(client, auth, dossier, consented_chat):
     await assert_json_error(await client.patch(f"/api/v1/chats/{other}/contacts/{contact_id}", json={"contacted": True}, headers=auth), 404, "contact_not_found")
     async with db.session(client.app) as s:
         assert await s.scalar(select(Contact.contacted)) is False
+
+
+async def test_an_action_delivered_late_keeps_the_due_date_it_was_given(client, auth, consented_chat):
+    # Said a week ago with a due date three days ago: it waited in the outbox, it is not wrong.
+    said = (datetime.now(timezone.utc) - timedelta(days=7)).isoformat()
+    due = (local_today() - timedelta(days=3)).isoformat()
+    url = f"/api/v1/chats/{consented_chat}/actions"
+    response = await client.post(url, json=action_body(due_date=due, said_at=said), headers=auth)
+    assert response.status == 201
+    # Before the day it was said, it is a mistake all the same.
+    before = (local_today() - timedelta(days=8)).isoformat()
+    response = await client.post(url, json=action_body(key="k2", due_date=before, said_at=said), headers=auth)
+    assert "past" in (await assert_json_error(response, 400, "invalid_input"))["message"]
+    # A said_at in the future does not move 'today' forward.
+    future = (datetime.now(timezone.utc) + timedelta(days=30)).isoformat()
+    response = await client.post(url, json=action_body(key="k3", due_date=due, said_at=future), headers=auth)
+    await assert_json_error(response, 400, "invalid_input")
+    await assert_json_error(await client.post(url, json=action_body(key="k4", said_at="gisteren"), headers=auth), 400, "invalid_input")
