@@ -95,7 +95,14 @@ def point_write(chat_id: str, point: Dict[str, Any]) -> tuple[str, Dict[str, Any
         return "contact", {**payload, "key": idempotency_key(chat_id, "contact", contact["name"], point["value"])}
     if kind == "action":
         action = point["action"]
-        payload = {"text": point["value"][:500], "due_date": action.get("due_date"), "measure": action.get("measure"), "source_insight": action.get("source")}
+        payload = {
+            "text": point["value"][:500],
+            "due_date": action.get("due_date"),
+            "measure": action.get("measure"),
+            "source_insight": action.get("source"),
+            # "past due" is judged against the day it was said: an outbox retry stays valid.
+            "said_at": _iso(point.get("said_at")),
+        }
         return "action", {**payload, "key": idempotency_key(chat_id, "action", point["value"], action.get("due_date"))}
     return "insight", insight_payload(chat_id, point["category"], point["value"], point.get("sentence", ""), point.get("said_at"))
 
