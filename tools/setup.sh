@@ -60,6 +60,20 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# --- scale-out (bench/, tests/scaleout/): HAProxy in front of two Rasa servers ---
+# haproxy is looked up under /usr/sbin too: that is where Debian puts it, and not every PATH has it.
+if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Debian's haproxy for the scale-out test"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+  else
+    echo "setup: haproxy is missing; the scale-out test needs it (apt-get install haproxy)" >&2
+    exit 1
+  fi
+fi
+# --- end of the scale-out block ---
+
 # The scale-out test puts HAProxy (Debian's package) in front of two Rasa servers.
 if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
