@@ -74,18 +74,6 @@ if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
 fi
 # --- end of the scale-out block ---
 
-# The scale-out test puts HAProxy (Debian's package) in front of two Rasa servers.
-if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing Debian's haproxy for the scale-out test"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
-  else
-    echo "setup: haproxy is missing; the scale-out test needs it (apt-get install haproxy)" >&2
-    exit 1
-  fi
-fi
-
 # The official Dutch pipeline first; a machine without a route to its host keeps the
 # offline pipeline (built below) and the NLU component falls back to it with a warning.
 if ! "$VENV/bin/python" -c 'import nl_core_news_sm' 2>/dev/null; then
