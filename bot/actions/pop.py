@@ -151,7 +151,7 @@ class ActionMarkActionDone(Action):
         if action is None:
             return [SlotSet("reported_action", None)]
         await dossier.update_action(tracker.sender_id, action["id"], "done")
-        dispatcher.utter_message(response="utter_action_done", text=action["text"])
+        dispatcher.utter_message(response="utter_action_done", action=action["text"])
         return [SlotSet("reported_action", None)]
 
 
@@ -162,7 +162,7 @@ class ActionMarkActionNotYet(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         action = await _reported_action(tracker, dispatcher)
         if action is not None:
-            dispatcher.utter_message(response="utter_action_not_yet", text=action["text"], due=format_due(action.get("due_date")))
+            dispatcher.utter_message(response="utter_action_not_yet", action=action["text"], due=format_due(action.get("due_date")))
         return [SlotSet("reported_action", None)]
 
 

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot import lexicon
-from bot.actions.free_text import accept_or_reask, is_real_answer
+from bot.actions.free_text import SKIPPED, accept_or_reask, is_real_answer
 from bot.actions.proposals import joined_answers, recognised, values_from_answer
 from bot.actions.review import start_review
 from bot.actions.wording import join_dutch
@@ -80,7 +80,7 @@ class ActionProposeQualities(Action):
             if value not in values:
                 values.append(value)
         points = [{"category": "quality", "value": value, "sentence": sentence} for value in values]
-        if feedback and is_real_answer(feedback) and not recognised("quality", feedback):
+        if feedback and feedback != SKIPPED and is_real_answer(feedback) and not recognised("quality", feedback):
             points.append({"category": "quality", "value": f"volgens anderen: {feedback.strip()[:150]}", "sentence": feedback})
         quadrant = next((text for text in map(quadrant_text, values) if text), None)
         if quadrant:

@@ -48,7 +48,7 @@ async def test_open_actions_are_listed_and_one_is_marked_done(fake_dossier, make
     done = CollectingDispatcher()
     events = await ActionMarkActionDone().run(done, make_tracker({}, "ik heb Wim gebeld", "report_action_done"), DOMAIN)
     assert [a["status"] for a in fake_dossier.actions] == ["open", "done"]
-    assert done.messages[0]["text"] == "Wim bellen over Colruyt" and events == [SlotSet("reported_action", None)]
+    assert done.messages[0]["action"] == "Wim bellen over Colruyt" and events == [SlotSet("reported_action", None)]
 
 
 async def test_a_blocked_action_keeps_the_clients_reason(fake_dossier, make_tracker):
