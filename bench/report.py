@@ -19,36 +19,46 @@ def _fmt(value: Any, unit: str = "") -> str:
 
 
 def table(report: Dict[str, Any]) -> str:
-    phases, ratios = report["phases"], report["ratios"]
+    phases, variants = report["phases"], report["variants"]
     c = str(report["settings"]["concurrency"])
-    rows: List[List[str]] = [["measure", "reference (`rasa init`)", "ours", "ours / reference"]]
+    keys = list(variants)
+    header = ["measure", "reference (`rasa init`)"]
+    for key in keys:
+        header += [variants[key]["label"], "/ reference"]
+    rows: List[List[str]] = []
+
+    def row(name: str, ref: Any, values: List[Any], unit: str = "", ratio: bool = True) -> None:
+        cells = [name, _fmt(ref, unit)]
+        for value in values:
+            cells += [_fmt(value, unit), _fmt(_ratio(value, ref), "x") if ratio else ""]
+        rows.append(cells)
+
     for n in ("1", c):
-        ours, ref = phases["ours"][n], phases["reference"][n]
         label = "1 conversation" if n == "1" else f"{n} simultaneous conversations"
+        ref = phases["reference"][n]
         for key, name in (("median_ms", "median"), ("p95_ms", "p95"), ("p99_ms", "p99")):
-            ratio = _ratio(ours[key], ref[key])
-            rows.append([f"turn latency {name}, {label}", _fmt(ref[key], " ms"), _fmt(ours[key], " ms"), _fmt(ratio, "x")])
-        rows.append([f"turns per second, {label}", _fmt(ref["turns_per_second"]), _fmt(ours["turns_per_second"]), _fmt(_ratio(ours["turns_per_second"], ref["turns_per_second"]), "x")])
-        rows.append([f"errors / turns, {label}", f"{ref['errors']} / {ref['turns']}", f"{ours['errors']} / {ours['turns']}", ""])
-    startup = report["startup_seconds"]
-    rows.append(["start-up to first answer", _fmt(startup["reference"], " s"), _fmt(startup["ours"], " s"), _fmt(_ratio(startup["ours"], startup["reference"]), "x")])
+            row(f"turn latency {name}, {label}", ref[key], [phases[k][n][key] for k in keys], " ms")
+        row(f"turns per second, {label}", ref["turns_per_second"], [phases[k][n]["turns_per_second"] for k in keys])
+        row(f"Rasa server CPU per turn, {label}", ref["cpu_ms_per_turn"].get("rasa"), [phases[k][n]["cpu_ms_per_turn"].get("rasa") for k in keys], " ms")
+        rows.append([f"errors / turns, {label}", f"{ref['errors']} / {ref['turns']}", *[cell for k in keys for cell in (f"{phases[k][n]['errors']} / {phases[k][n]['turns']}", "")]])
+    row("start-up to first answer", report["startup_seconds"].get("reference"), [report["startup_seconds"].get(k) for k in keys], " s")
     memory = report["memory_mib"]
-    rows.append(["peak memory, Rasa server (VmHWM)", _fmt(memory.get("reference_rasa"), " MiB"), _fmt(memory.get("ours_rasa"), " MiB"), _fmt(_ratio(memory.get("ours_rasa"), memory.get("reference_rasa")), "x")])
-    rows.append(["peak memory, action server", "–", _fmt(memory.get("ours_actions"), " MiB"), ""])
-    rows.append(["peak memory, dossier backend", "–", _fmt(memory.get("ours_backend"), " MiB"), ""])
-    training, ref = report["training"], report["reference"]
+    row("peak memory, Rasa server (VmHWM)", memory.get("reference_rasa"), [memory.get(f"{k}_rasa") for k in keys], " MiB")
+    training, ref_info = report["training"], report["reference"]
     rows.append([
-        "training time", f"{_fmt(ref.get('init_and_training_seconds'), ' s')} (`rasa init`, incl. set-up)",
-        f"{_fmt(training.get('seconds'), ' s')} ({training.get('source')})", "",
+        "training time", f"{_fmt(ref_info.get('init_and_training_seconds'), ' s')} (`rasa init`, with its set-up)",
+        f"{_fmt(training.get('seconds'), ' s')} ({training.get('source')})", *([""] * (2 * len(keys) - 1)),
     ])
-    lines = [_row(rows[0]), _row(["---"] * 4), *(_row(row) for row in rows[1:])]
+    lines = [_row(header), _row(["---"] * len(header)), *(_row(cells) for cells in rows)]
+    shared = [f"action server {_fmt(memory.get('actions'), ' MiB')}", f"dossier backend {_fmt(memory.get('backend'), ' MiB')}"]
+    lines += ["", f"Our other processes, peak memory: {', '.join(shared)}; their CPU per turn is in docs/bench.json (`cpu_ms_per_turn`)."]
 
     scaleout = report.get("scaleout") or {}
     if "one_instance" in scaleout:
         one, two = scaleout["one_instance"], scaleout["two_instances"]
         lines += [
             "",
-            f"Scale-out ({scaleout['conversations']} simultaneous conversations of our bot; PostgreSQL tracker store and dossier, Redis lock store):",
+            f"Scale-out ({scaleout['conversations']} simultaneous conversations of our bot; tracker store and dossier on PostgreSQL, lock store on Redis):",
             "",
             _row(["measure", "one instance (direct)", "two instances (HAProxy)", "two / one"]),
             _row(["---"] * 4),
@@ -61,13 +71,15 @@ def table(report: Dict[str, Any]) -> str:
     elif scaleout.get("skipped"):
         lines += ["", f"Scale-out: skipped ({scaleout['skipped']})."]
 
-    lines += ["", _row(["target", "wanted", "measured", "met"]), _row(["---"] * 4)]
+    target_label = variants[report["target_variant"]]["label"]
+    lines += ["", f"Targets, for {target_label}:", "", _row(["target", "wanted", "measured", "met"]), _row(["---"] * 4)]
     for target in report.get("targets", []):
         met = {True: "yes", False: "**no**", None: "not measured"}[target["met"]]
         lines.append(_row([target["name"], target["target"], _fmt(target["value"]), met]))
     lines += [
         "",
-        f"Measured {report['measured_at']} at commit {report.get('git_commit') or '?'} on {report['machine']['cores']} cores; "
+        f"Measured {report['measured_at']} at commit {report.get('git_commit') or '?'} on {report['machine']['cores']} cores "
+        f"(load average {report['machine'].get('load_average_at_start')} at the start); "
         f"{report['settings']['rounds']} alternating rounds, {report['settings']['turns_per_conversation']} turns per conversation; "
         f"the whole run took {report['duration_seconds']} s.",
     ]
@@ -88,40 +100,45 @@ def chart(report: Dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    phases = report["phases"]
+    phases, variants = report["phases"], report["variants"]
     c = str(report["settings"]["concurrency"])
-    figure, (latency, throughput, memory) = plt.subplots(1, 3, figsize=(12, 3.6), dpi=100)
-    groups = ["1", c]
-    width = 0.2
-    for offset, (bot, key, colour) in enumerate([
-        ("reference", "median_ms", "#9bb7d4"), ("ours", "median_ms", "#2f6b9a"),
-        ("reference", "p95_ms", "#f2c48d"), ("ours", "p95_ms", "#c9731e"),
-    ]):
-        values = [phases[bot][n][key] or 0 for n in groups]
-        positions = [index + (offset - 1.5) * width for index in range(len(groups))]
-        latency.bar(positions, values, width, color=colour, label=f"{bot} {key.split('_')[0]}")
-    latency.set_xticks(range(len(groups)), [f"{n} conversation{'s' if n != '1' else ''}" for n in groups])
-    latency.set_ylabel("ms per turn")
-    latency.set_title("Turn latency (REST)")
-    latency.legend(fontsize=7)
+    keys = ["reference", *variants]
+    short = {"reference": "reference", "ours": "ours", "ours_tuned": "ours, tuned"}
+    names = {key: short.get(key, key) for key in keys}
+    colours = {"reference": "#9bb7d4", "ours": "#c9731e", "ours_tuned": "#2f6b9a"}
+    figure, (latency, throughput, memory) = plt.subplots(1, 3, figsize=(13, 3.8), dpi=100)
 
-    labels = [f"reference\n{c} conv.", f"ours\n{c} conv."]
-    values = [phases["reference"][c]["turns_per_second"] or 0, phases["ours"][c]["turns_per_second"] or 0]
+    groups = [("1", "median_ms"), ("1", "p95_ms"), (c, "median_ms"), (c, "p95_ms")]
+    width = 0.8 / len(keys)
+    for offset, key in enumerate(keys):
+        values = [phases[key][n][metric] or 0 for n, metric in groups]
+        positions = [index + (offset - (len(keys) - 1) / 2) * width for index in range(len(groups))]
+        latency.bar(positions, values, width, color=colours.get(key, "#777777"), label=names[key])
+    latency.set_xticks(range(len(groups)), [f"{metric.split('_')[0]}\n{n} conv." for n, metric in groups], fontsize=7)
+    latency.set_ylabel("ms per turn")
+    latency.set_yscale("log")
+    latency.set_title("Turn latency over REST (log scale)")
+    latency.legend([variants[key]["label"] if key in variants else "reference (rasa init)" for key in keys], fontsize=6)
+
+    labels = [f"{names[key]}\n{c} conv." for key in keys]
+    values = [phases[key][c]["turns_per_second"] or 0 for key in keys]
+    bar_colours = [colours.get(key, "#777777") for key in keys]
     scaleout = report.get("scaleout") or {}
     if "one_instance" in scaleout:
-        labels += ["ours, PG+Redis\n1 instance", "ours, PG+Redis\n2 + HAProxy"]
+        labels += ["PG + Redis\n1 instance", "PG + Redis\n2 + HAProxy"]
         values += [scaleout["one_instance"]["turns_per_second"] or 0, scaleout["two_instances"]["turns_per_second"] or 0]
-    throughput.bar(range(len(values)), values, color=["#9bb7d4", "#2f6b9a", "#7fb07f", "#2e7d32"][: len(values)])
-    throughput.set_xticks(range(len(values)), labels, fontsize=7)
+        bar_colours += ["#7fb07f", "#2e7d32"]
+    throughput.bar(range(len(values)), values, color=bar_colours)
+    throughput.set_xticks(range(len(values)), labels, fontsize=6)
     throughput.set_ylabel("turns per second")
     throughput.set_title("Throughput")
 
     peaks = report["memory_mib"]
-    names = [("reference_rasa", "reference\nRasa"), ("ours_rasa", "ours\nRasa"), ("ours_actions", "ours\nactions"), ("ours_backend", "ours\nbackend")]
-    memory.bar(range(len(names)), [peaks.get(key) or 0 for key, _ in names], color=["#9bb7d4", "#2f6b9a", "#2f6b9a", "#2f6b9a"])
-    memory.axhline(1536, color="#b00020", linestyle="--", linewidth=1)
-    memory.text(len(names) - 0.5, 1536, "1.5 GB target", color="#b00020", fontsize=7, ha="right", va="bottom")
-    memory.set_xticks(range(len(names)), [label for _, label in names], fontsize=7)
+    bars = [(f"{key}_rasa", f"{names[key]}\nRasa") for key in keys] + [("actions", "action\nserver"), ("backend", "dossier\nbackend")]
+    memory.bar(range(len(bars)), [peaks.get(name) or 0 for name, _ in bars], color=[colours.get(key, "#777777") for key in keys] + ["#999999", "#999999"])
+    memory.axhline(1430.5, color="#b00020", linestyle="--", linewidth=1)
+    memory.text(len(bars) - 0.5, 1430.5, "1.5 GB", color="#b00020", fontsize=7, ha="right", va="bottom")
+    memory.set_xticks(range(len(bars)), [label for _, label in bars], fontsize=6)
     memory.set_ylabel("MiB (VmHWM)")
     memory.set_title("Peak memory")
 

@@ -188,9 +188,12 @@ def port_variable(name: str) -> str:
     return "LB_PORT" if name == "lb" else f"{name.upper()}_PORT"
 
 
-def start_scaleout(var_dir: Path, instances: int = 2, model: Optional[str] = None, balancer: bool = True) -> ScaleOut:
+def start_scaleout(
+    var_dir: Path, instances: int = 2, model: Optional[str] = None, balancer: bool = True, extra_env: Optional[Dict[str, str]] = None
+) -> ScaleOut:
     """Starts the scale-out set-up with fresh databases and a free Redis database; the caller
-    must call `.stop()` (it also drops the databases)."""
+    must call `.stop()` (it also drops the databases). The backend reaches Rasa (reminders,
+    status page) through the load balancer."""
     if balancer and instances != 2:
         raise ValueError("deploy/scaleout/haproxy.cfg balances over two Rasa servers")
     haproxy = haproxy_binary() if balancer else None
@@ -203,16 +206,21 @@ def start_scaleout(var_dir: Path, instances: int = 2, model: Optional[str] = Non
         databases.append(tracker_db)
         dossier_db = create_database("dossier_scaleout")
         databases.append(dossier_db)
+        lb_port = free_port()
         extra = {
+            "RASA_URL": f"http://127.0.0.1:{lb_port}" if balancer else "",
             "TRACKER_STORE_URL": database_url(tracker_db),
             "DATABASE_URL": database_url(dossier_db),
             "REDIS_HOST": REDIS_HOST,
             "REDIS_PORT": str(REDIS_PORT),
             "REDIS_LOCK_DB": str(redis_db),
             "LOCK_STORE_PREFIX": lock_prefix,
-            "LB_PORT": str(free_port()),
+            "LB_PORT": str(lb_port),
             **{port_variable(name): str(free_port()) for name in names},
+            **(extra_env or {}),
         }
+        if not balancer:
+            extra["RASA_URL"] = f"http://127.0.0.1:{extra[port_variable(names[0])]}"
         cluster = Cluster.create(var_dir, extra)
     except BaseException:
         for name in databases:

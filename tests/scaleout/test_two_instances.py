@@ -8,13 +8,17 @@ and removed afterwards.
 """
 from __future__ import annotations
 
+import re
+import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+from datetime import datetime, timedelta, timezone
 from typing import Dict, List, Tuple
 
 import pytest
 import requests
 
-from tests.scaleout.cluster import ScaleOut, Unavailable, start_scaleout
+from tests.scaleout.cluster import ScaleOut, Unavailable, database_url, start_scaleout
 
 TURN_TIMEOUT_SECONDS = 60
 pytestmark = pytest.mark.timeout(420)
@@ -24,10 +28,21 @@ OWN_PART = "Ik heb alles nauwkeurig nagekeken en rustig uitgelegd."
 FEEDBACK = "Mijn collega zegt dat ik behulpzaam ben."
 
 
+def reminder_settings() -> Dict[str, str]:
+    """Reminders checked every second, a client who just wrote is not "busy", and quiet hours
+    (a wall-clock rule) one minute long, twelve hours away from now."""
+    quiet = datetime.now(timezone.utc) + timedelta(hours=12)
+    return {
+        "REMINDER_INTERVAL_SECONDS": "1",
+        "REMINDER_BUSY_MINUTES": "0",
+        "REMINDER_QUIET_HOURS": f"{quiet:%H:%M}-{quiet + timedelta(minutes=1):%H:%M}",
+    }
+
+
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory) -> ScaleOut:
     try:
-        running = start_scaleout(tmp_path_factory.mktemp("scaleout"))
+        running = start_scaleout(tmp_path_factory.mktemp("scaleout"), extra_env=reminder_settings())
     except Unavailable as error:
         pytest.fail(f"the scale-out set-up cannot run here: {error} (start the services with .ci/run)")
     yield running
@@ -135,3 +150,74 @@ def test_two_messages_of_one_conversation_at_once_on_both_servers_are_handled_on
     for position in user_positions:
         assert names[position - 1] == ("action", "action_listen"), f"a message was handled in the middle of another turn: {names}"
     assert len(events) == len({(event["event"], event.get("timestamp")) for event in events}), "an event was stored twice"
+
+
+# --- reminders ---------------------------------------------------------------------------------
+
+REMINDER_INTENT = "EXTERNAL_homework_reminder"
+
+
+def add_due_homework(setup: ScaleOut, client_id: int, text: str) -> int:
+    """A homework action whose reminder time has passed, as the counsellor's dashboard makes it."""
+    import psycopg2
+
+    with closing(psycopg2.connect(setup.env["DATABASE_URL"], connect_timeout=5)) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO actions (client_id, text, status, created_by, is_homework, reminder_at, created_at, updated_at)"
+            " VALUES (%s, %s, 'open', 'counsellor', true, now() - interval '1 minute', now(), now()) RETURNING id",
+            (client_id, text),
+        )
+        action_id = cursor.fetchone()[0]
+        connection.commit()
+    return action_id
+
+
+def reminder_rows(setup: ScaleOut, action_id: int) -> List[Tuple[str, int]]:
+    import psycopg2
+
+    with closing(psycopg2.connect(setup.env["DATABASE_URL"], connect_timeout=5)) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT status, attempts FROM reminders WHERE action_id = %s", (action_id,))
+        return list(cursor.fetchall())
+
+
+def open_web_chat(setup: ScaleOut, invite_url: str) -> Tuple[requests.Session, str]:
+    """The client opens the invite link and presses the button, as in a browser."""
+    browser = requests.Session()
+    welcome = browser.get(invite_url, timeout=30)
+    welcome.raise_for_status()
+    token = re.search(r'name="csrf_token"\s+value="([^"]+)"', welcome.text).group(1)
+    opened = browser.post(f"{invite_url}/open", data={"csrf_token": token}, timeout=30)
+    opened.raise_for_status()
+    page = browser.get(invite_url, timeout=30)
+    page.raise_for_status()
+    return browser, re.search(r'data-csrf="([^"]+)"', page.text).group(1)
+
+
+def reminder_events(setup: ScaleOut, where: str, chat: str) -> List[dict]:
+    return [
+        event for event in tracker_events(setup, where, chat)
+        if event["event"] == "user" and (event.get("parse_data") or {}).get("intent", {}).get("name") == REMINDER_INTENT
+    ]
+
+
+def test_a_due_homework_reminder_is_sent_once_not_once_per_server(setup, counsellor):
+    client = new_client(setup, counsellor, "Chris Janssens")
+    chat = client["chat_id"]
+    # Consent through the balancer: the reminder rules need it.
+    assert "computerprogramma" in texts(say(setup, "lb", chat, "hallo")[1])
+    say(setup, "lb", chat, "/affirm")
+    action_id = add_due_homework(setup, client["client_id"], "Twee vacatures zoeken die bij je passen")
+
+    # The scheduler ticks every second and keeps a web chat client's reminder for the visit.
+    browser, csrf = open_web_chat(setup, client["invite_url"])
+    visit = browser.post(f"{client['invite_url']}/visit", data={"csrf_token": csrf}, timeout=60)
+    visit.raise_for_status()
+    assert visit.json() == {"reminders": 1}
+
+    # More visits and scheduler ticks, with two Rasa servers: still that one reminder.
+    again = browser.post(f"{client['invite_url']}/visit", data={"csrf_token": csrf}, timeout=60)
+    assert again.json() == {"reminders": 0}
+    time.sleep(3)
+    assert reminder_rows(setup, action_id) == [("sent", 1)]
+    on_a, on_b = reminder_events(setup, "rasa_a", chat), reminder_events(setup, "rasa_b", chat)
+    assert len(on_a) == 1 and len(on_b) == 1, (on_a, on_b)
