@@ -14,7 +14,7 @@ three things in Rasa that cost time on every turn, without changing what Rasa do
    against the JSON Schema meta-schema, on every call: 45% of the server's CPU time in the
    benchmark went there. Events already found valid are not checked again.
 2. Calls to the action server reuse one HTTP session (kept-alive connections) instead of a new
-   session and connection per call.
+   session and connection per call, and encode the request body with ujson.
 3. Event types are looked up in a table; Rasa searches every subclass of `Event` for every
    event it loads from the tracker store.
 
@@ -112,6 +112,18 @@ def _validate_action_result(self: rasa_action.RemoteAction, result: Dict[Text, A
 # --- 2. one HTTP session per endpoint and event loop ----------------------------------------------
 
 
+def _dumps(body: Any) -> str:
+    """The request body (the whole tracker, and the domain) as JSON: ujson (a dependency of
+    Sanic) takes half the time of the standard library; anything it cannot encode goes to
+    the standard library as before."""
+    try:
+        import ujson
+
+        return ujson.dumps(body, ensure_ascii=False, escape_forward_slashes=False)
+    except Exception:
+        return json.dumps(body)
+
+
 class _KeptSession:
     """`async with endpoint.session() as session` without closing the shared session."""
 
@@ -144,6 +156,7 @@ def _shared_session(self: rasa_endpoints.EndpointConfig):
             auth=aiohttp.BasicAuth(auth["username"], auth["password"]) if self.basic_auth else None,
             timeout=aiohttp.ClientTimeout(total=rasa_endpoints.DEFAULT_REQUEST_TIMEOUT),
             connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
+            json_serialize=_dumps,
         )
     return _KeptSession(session)
 
