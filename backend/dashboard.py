@@ -54,7 +54,14 @@ async def csrf_middleware(request: web.Request, handler):
     if request.method in _UNSAFE_METHODS and not request.path.startswith(PREFIX):
         session = await get_session(request)
         expected = session.get(_CSRF_KEY)
-        given = (await request.post()).get(CSRF_FIELD)
+        try:
+            form = await request.post()  # read here first, so the handlers get it parsed
+        except (ValueError, LookupError, AssertionError):
+            # Bytes that are not in the declared charset, an unknown charset, broken multipart
+            # (aiohttp asserts on some): the sender's mistake, not ours.
+            logger.info("unreadable form on %s %s", request.method, request.path)
+            return error_page(request, 400)
+        given = form.get(CSRF_FIELD)
         if not (
             isinstance(expected, str)
             and isinstance(given, str)

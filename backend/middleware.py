@@ -84,7 +84,12 @@ async def error_middleware(request: web.Request, handler):
         if exc.status < 400:
             raise
         code = HTTP_CODES.get(exc.status, "error")
-        return _answer(request, exc.status, code, exc.reason)
+        response = _answer(request, exc.status, code, exc.reason)
+        if exc.status == 413:
+            # The rest of the body is still on its way: kept alive, the connection's next
+            # request would be read from the middle of it (or fail). Close it instead.
+            response.force_close()
+        return response
     except DossierError as exc:
         status, code = DOMAIN_ERRORS.get(type(exc), (400, "invalid_input"))
         return _answer(request, status, code, str(exc))
