@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # What a trained model depends on: retrain when any of it changes.
 BOT_INPUTS := config.yml bot/domain.yml $(shell find bot/data bot/nlu bot/lexicon.py -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) var/spacy/pipeline-in-use
 
-.PHONY: help setup train validate test pytest test-stories nlu-report run bench
+.PHONY: help setup train validate test pytest test-stories nlu-report run bench load
 
 help:
 	@echo "make run    start the bot, the action server and the backend"
@@ -21,6 +21,7 @@ help:
 	@echo "make train  train the Rasa model into models/ (skipped when nothing changed)"
 	@echo "make nlu-report  scores on the held-out NLU split, into docs/nlu/"
 	@echo "make bench  latency and memory against a bare rasa init bot, into docs/"
+	@echo "make load   20 clients chatting at once through the whole stack; checks every confirmed insight arrived (docs/load.json)"
 
 setup:
 	@bash tools/setup.sh
@@ -60,3 +61,9 @@ run: train
 
 bench: train
 	$(PY) -m bench
+
+# 20 simultaneous client conversations of 20 turns through REST, actions and the dossier
+# (not part of `make test`); e.g. `make load LOAD_ARGS="--conversations 40"`.
+LOAD_ARGS ?= --conversations 20 --turns 20
+load: train
+	$(PY) -m bench.loadrun $(LOAD_ARGS)

@@ -128,12 +128,14 @@ def percentile(sorted_values: Sequence[float], q: float) -> Optional[float]:
     return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
 
 
-async def run_phase(label: str, base_url: str, senders: Sequence[str], make_script: Callable[[], Script]) -> PhaseResult:
-    """All `senders` converse at the same time, each with a fresh script."""
+async def run_phase(
+    label: str, base_url: str, senders: Sequence[str], make_script: Callable[[], Script], max_turns: int = 40
+) -> PhaseResult:
+    """All `senders` converse at the same time, each with a fresh script of at most `max_turns` turns."""
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
     async with aiohttp.ClientSession(connector=connector) as session:
         started = time.perf_counter()
-        results = await asyncio.gather(*(converse(session, base_url, sender, make_script()) for sender in senders))
+        results = await asyncio.gather(*(converse(session, base_url, sender, make_script(), max_turns) for sender in senders))
         wall = time.perf_counter() - started
     return PhaseResult(label, len(senders), wall, [turn for turns in results for turn in turns])
 
