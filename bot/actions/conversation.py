@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import dossier
-from bot.actions.exercise import TOPIC_NAMES
+from bot.actions.exercise import TOPIC_NAMES, topic_name
 from bot.actions.free_text import accept_or_reask
 from bot.actions.review import start_review
 
@@ -40,8 +40,9 @@ class ActionGreet(Action):
             events.append(SlotSet("formal_address", bool(summary["formal"])))
         topic = summary.get("last_topic")
         last_seen = _last_activity(summary)
+        formal = bool(summary.get("formal", tracker.get_slot("formal_address")))
         if topic in TOPIC_NAMES:
-            dispatcher.utter_message(response="utter_greet_returning", topic=TOPIC_NAMES[topic])
+            dispatcher.utter_message(response="utter_greet_returning", topic=topic_name(topic, formal))
             events.append(SlotSet("last_topic", topic))
         else:
             dispatcher.utter_message(response="utter_greet")

@@ -18,13 +18,19 @@ FORM_TOPICS = {
     "action_form": "actions",
 }
 CATEGORY_TOPICS = {"quality": "qualities", "motive": "motives", "network": "network", "labour_market": "labour_market", "action": "actions"}
+# How the bot names an exercise to the client: (with "je", with "u").
 TOPIC_NAMES = {
-    "qualities": "je kwaliteiten",
-    "motives": "wat je drijft",
-    "network": "je netwerk",
-    "labour_market": "een job die je aanspreekt",
-    "actions": "je acties",
+    "qualities": ("je kwaliteiten", "uw kwaliteiten"),
+    "motives": ("wat je drijft", "wat u drijft"),
+    "network": ("je netwerk", "uw netwerk"),
+    "labour_market": ("een job die je aanspreekt", "een job die u aanspreekt"),
+    "actions": ("je acties", "uw acties"),
 }
+
+
+def topic_name(topic: str, formal: bool) -> str:
+    informal_name, formal_name = TOPIC_NAMES[topic]
+    return formal_name if formal else informal_name
 
 # Slots that belong to one run of an exercise: kept when the client stops (to resume later),
 # cleared when the exercise is done.

@@ -19,15 +19,20 @@ CATEGORY_WORDS = {
     "action": ("actie", "acties"),
     "question_for_counsellor": ("vraag voor je begeleider", "vragen voor je begeleider"),
 }
+FORMAL_WORDS = {"je begeleider": "uw begeleider"}
 
 
-def overview(summary: Dict[str, Any]) -> str:
+def overview(summary: Dict[str, Any], formal: bool = False) -> str:
     parts = []
     for category, (one, many) in CATEGORY_WORDS.items():
         values = (summary.get("insights") or {}).get(category) or []
         if values:
             parts.append(f"{len(values)} {one if len(values) == 1 else many}")
-    return join_dutch(parts)
+    text = join_dutch(parts)
+    if formal:
+        for informal, polite in FORMAL_WORDS.items():
+            text = text.replace(informal, polite)
+    return text
 
 
 class ActionTellStoredData(Action):
@@ -36,7 +41,7 @@ class ActionTellStoredData(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         summary = await dossier.summary(tracker.sender_id)
-        text = overview(summary or {})
+        text = overview(summary or {}, formal=bool(tracker.get_slot("formal_address")))
         if text:
             dispatcher.utter_message(response="utter_stored_data", overview=text)
         else:

@@ -71,3 +71,28 @@ async def test_reminder_wishes_reach_the_dossier(fake_dossier, make_tracker):
         await ActionSetReminders().run(dispatcher, make_tracker({}, "morgen", intent), DOMAIN)
         assert fake_dossier.writes["reminders"][-1] == {"state": state}
         assert responses(dispatcher) == [response]
+
+
+async def test_a_client_addressed_with_u_hears_uw_begeleider(fake_dossier, make_tracker):
+    payload = dossier.insight_payload("chat-1", "question_for_counsellor", "mag ik deeltijds werken?", "zin")
+    await fake_dossier.send("chat-1", "insight", payload)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker({"formal_address": True}, "wat weet u over mij?", "ask_stored_data")
+    await ActionTellStoredData().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages[0]["overview"] == "1 vraag voor uw begeleider"
+
+
+async def test_a_returning_client_addressed_with_u_hears_uw_netwerk(fake_dossier, make_tracker, monkeypatch):
+    from bot.actions.conversation import ActionGreet
+
+    fake_dossier.topic = "network"
+    plain_summary = fake_dossier.summary
+
+    async def formal_summary(chat_id):
+        return {**await plain_summary(chat_id), "formal": True}
+
+    monkeypatch.setattr(fake_dossier, "summary", formal_summary)
+    dispatcher = CollectingDispatcher()
+    await ActionGreet().run(dispatcher, make_tracker({}, "hallo", "greet"), DOMAIN)
+    assert dispatcher.messages[0]["response"] == "utter_greet_returning"
+    assert dispatcher.messages[0]["topic"] == "uw netwerk"
