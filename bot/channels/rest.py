@@ -1,36 +1,26 @@
-"""Rasa's REST channel, with a short Dutch apology instead of silence.
-
-When the action server is down, Rasa logs the failed action and stops the turn: the client
-would get no answer at all. Every message of ours gets at least one reply, so an empty reply
-means something failed on our side.
-"""
+"""Rasa's REST channel, with our guard (bot.channels.guard): a limit per sender, and a short
+Dutch apology instead of silence when a part of ours is down."""
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Text
+from typing import Awaitable, Callable, Optional, Text
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint
 
-APOLOGY = "Sorry, er ging iets mis aan mijn kant. Probeer het zo meteen nog eens."
-
-
-def apologise_when_silent(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
-    async def handle(message: UserMessage) -> None:
-        await on_new_message(message)
-        channel = message.output_channel
-        if isinstance(channel, CollectingOutputChannel) and not channel.messages:
-            await channel.send_text_message(message.sender_id, APOLOGY)
-
-    return handle
+from bot.channels.guard import APOLOGY, apologise_when_silent, guard  # noqa: F401 (APOLOGY: part of this module's API)
+from bot.channels.ratelimit import SenderRateLimiter
 
 
 class RestInput(RasaRestInput):
     """Same URL as Rasa's REST channel (/webhooks/rest/webhook)."""
+
+    # None: the limiter shared by every channel of this process (CHAT_RATE_LIMIT_*).
+    limiter: Optional[SenderRateLimiter] = None
 
     @classmethod
     def name(cls) -> Text:
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        return super().blueprint(apologise_when_silent(on_new_message))
+        return super().blueprint(guard(on_new_message, self.limiter))

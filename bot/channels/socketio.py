@@ -1,4 +1,5 @@
-"""Rasa's socket.io channel (the web chat page), with the session room actually joined.
+"""Rasa's socket.io channel (the web chat page), with our guard (bot.channels.guard: a limit
+per sender, and a Dutch apology instead of silence) and with the session room actually joined.
 
 Rasa 3.6 calls `sio.enter_room(...)` without `await` in its session_request handler; since
 python-socketio 5.10 that is a coroutine, so with `session_persistence` the browser never joins
@@ -14,16 +15,22 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from sanic import Blueprint
 
+from bot.channels.guard import guard
+from bot.channels.ratelimit import SenderRateLimiter
+
 SESSION_ID_MAX = 128
 
 
 class SocketIOInput(RasaSocketIOInput):
+    # None: the limiter shared by every channel of this process (CHAT_RATE_LIMIT_*).
+    limiter: Optional[SenderRateLimiter] = None
+
     @classmethod
     def name(cls) -> Text:
         return "socketio"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
+        blueprint = super().blueprint(guard(on_new_message, self.limiter))
         sio = self.sio
 
         @sio.on("session_request", namespace=self.namespace)

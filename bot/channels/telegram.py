@@ -19,6 +19,8 @@ What it changes, compared with rasa.core.channels.telegram:
 - The webhook is set once at start-up (the stock channel sets it whenever an output channel is
   made, with asyncio.run inside the running loop, which fails for trigger_intent).
 - Typed text that starts with "/" is not taken as an intent: only buttons send intents.
+- Our guard (bot.channels.guard), as in the other channels: a limit per client, and a Dutch
+  apology instead of silence when a part of ours is down.
 """
 from __future__ import annotations
 
@@ -43,6 +45,9 @@ from rasa.core.channels.telegram import TelegramOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.channels.guard import guard
+from bot.channels.ratelimit import SenderRateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -249,6 +254,9 @@ class LinkedTelegramOutput(TelegramOutput):
 
 
 class TelegramInput(RasaTelegramInput):
+    # None: the limiter shared by every channel of this process (CHAT_RATE_LIMIT_*).
+    limiter: Optional[SenderRateLimiter] = None
+
     @classmethod
     def name(cls) -> Text:
         return "telegram"
@@ -325,6 +333,8 @@ class TelegramInput(RasaTelegramInput):
         return True
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        # After the link lookup: the limit counts per client (chat id), not per Telegram chat.
+        on_new_message = guard(on_new_message, self.limiter)
         telegram_webhook = Blueprint("telegram_webhook", __name__)
 
         @telegram_webhook.listener("after_server_start")

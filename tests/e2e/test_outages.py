@@ -2,10 +2,13 @@
 with silence. The real processes are stopped and started in the middle of a conversation."""
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
 
+from bot.channels.guard import APOLOGY
+from tests.channels.inprocess import WebChat
 from tests.stack import Stack
 
 DELIVERY_TIMEOUT_SECONDS = 60
@@ -72,3 +75,26 @@ def test_with_the_action_server_down_the_client_gets_an_apology_not_silence(stac
     finally:
         stack.start("actions")
     assert stack.say(client["chat_id"], "hallo"), "the bot answers again once it is back"
+
+
+def test_on_the_web_chat_too_the_client_gets_an_apology_not_silence(stack):
+    """The chat page talks to Rasa's socket.io channel, with the client's chat id as session."""
+    client = new_client(stack, "Lotte")
+
+    async def conversation():
+        async with WebChat(stack.env["RASA_URL"], client["chat_id"]) as chat:
+            assert "dossier" in " ".join(await chat.say_all("hallo"))  # no custom action yet
+            return await chat.say_all("/affirm")  # the consent is stored by a custom action
+
+    stack.stop("actions")
+    try:
+        answers = asyncio.run(asyncio.wait_for(conversation(), 180))
+    finally:
+        stack.start("actions")
+    assert answers == [APOLOGY]
+
+    async def back():
+        async with WebChat(stack.env["RASA_URL"], client["chat_id"]) as chat:
+            return await chat.say_all("hallo")
+
+    assert APOLOGY not in asyncio.run(asyncio.wait_for(back(), 180)), "the bot answers again once it is back"
