@@ -12,6 +12,7 @@ from typing import Any, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.channels.limits import limit_text
 from bot.channels.ratelimit import OnNewMessage, SenderRateLimiter, limit_per_sender, shared_limiter
 
 APOLOGY = "Sorry, er ging iets mis aan mijn kant. Probeer het zo meteen nog eens."
@@ -51,4 +52,5 @@ def apologise_when_silent(on_new_message: OnNewMessage) -> OnNewMessage:
 def guard(on_new_message: OnNewMessage, limiter: Optional[SenderRateLimiter] = None) -> OnNewMessage:
     """Rasa's handler as our channels use it: the limit first (a refused message costs nothing
     and gets its own answer), then the apology when Rasa said nothing."""
-    return limit_per_sender(apologise_when_silent(on_new_message), limiter or shared_limiter())
+    # Outermost: a message beyond the length limit (bot.channels.limits) never reaches the NLU.
+    return limit_text(limit_per_sender(apologise_when_silent(on_new_message), limiter or shared_limiter()))

@@ -7,8 +7,11 @@ from typing import Awaitable, Callable, Optional, Text
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from bot.channels.guard import APOLOGY, apologise_when_silent, guard  # noqa: F401 (APOLOGY: part of this module's API)
+from bot.channels.limits import rest_body_problem
 from bot.channels.ratelimit import SenderRateLimiter
 
 
@@ -23,4 +26,11 @@ class RestInput(RasaRestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        return super().blueprint(guard(on_new_message, self.limiter))
+        blueprint = super().blueprint(guard(on_new_message, self.limiter))
+
+        @blueprint.middleware("request")
+        async def refuse_bad_bodies(request: Request) -> Optional[HTTPResponse]:
+            # A 400 or 413 (bot.channels.limits) where Rasa's channel would fail with a 500.
+            return rest_body_problem(request) if request.method == "POST" else None
+
+        return blueprint

@@ -47,6 +47,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import guard
+from bot.channels.limits import body_too_large
 from bot.channels.ratelimit import SenderRateLimiter
 
 logger = logging.getLogger(__name__)
@@ -361,6 +362,9 @@ class TelegramInput(RasaTelegramInput):
             given = request.headers.get(SECRET_HEADER, "")
             if not hmac.compare_digest(given.encode("utf-8", "surrogatepass"), (self.secret or "").encode()):
                 return response.json({"error": "forbidden", "message": "wrong or missing secret token"}, status=403)
+            too_large = body_too_large(request)
+            if too_large is not None:
+                return too_large
             try:
                 incoming = parse_update(json.loads(request.body or b""))
             except (ValueError, RecursionError) as exc:  # Malformed is a ValueError, as is bad JSON

@@ -22,6 +22,7 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
@@ -41,11 +42,14 @@ class BlendedIntentClassifier(LogisticRegressionClassifier):
             raise ValueError(f"{cls.__name__}: '{WEIGHT}' must be between 0 and 1, not {weight}")
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if not messages or not hasattr(self.clf, "classes_"):
+        # A message without words (empty, only spaces) has no features: scikit-learn refuses a
+        # row of none, and DIET's intent (before it) stays as it is.
+        featured = [message for message in messages or [] if _has_features(message)]
+        if not featured or not hasattr(self.clf, "classes_"):
             return messages
-        probabilities = self.clf.predict_proba(self._create_X(messages))
+        probabilities = self.clf.predict_proba(self._create_X(featured))
         weight = float(self.config[WEIGHT])
-        for message, row in zip(messages, probabilities):
+        for message, row in zip(featured, probabilities):
             own = dict(zip(self.clf.classes_, row))
             earlier = {
                 entry[INTENT_NAME_KEY]: entry[PREDICTED_CONFIDENCE_KEY]
@@ -61,6 +65,10 @@ class BlendedIntentClassifier(LogisticRegressionClassifier):
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
+
+
+def _has_features(message: Message) -> bool:
+    return message.get_sparse_features(TEXT)[1] is not None or message.get_dense_features(TEXT)[1] is not None
 
 
 def blend(own: Dict[str, float], earlier: Dict[str, float], weight: float) -> Dict[str, float]:
