@@ -145,6 +145,47 @@ async def _demo(config: Config, args) -> Dict[str, Any]:
     return await _with_session(config, work)
 
 
+class PurgeBusy(DossierError):
+    pass
+
+
+async def _purge_expired(config: Config, args) -> Dict[str, Any]:
+    """The daily retention purge, by hand (backend.retention); --dry-run only lists who is due."""
+    from backend import jobs, retention
+    from backend.erasure import TrackerEraser
+    from backend.models import utcnow
+
+    engine = db.create_engine(config.database_url)
+    sessions = db.make_sessionmaker(engine)
+    eraser = TrackerEraser(config.tracker_store_url)
+    now = utcnow()
+    default = config.retention_days_default
+    try:
+        if args.dry_run:
+            report = await retention.purge_expired(sessions, eraser, default, now=now, dry_run=True)
+        else:
+            # The same claim as the backends' daily run, so the two never purge at once.
+            lease_until = await jobs.claim(sessions, retention.JOB, now, every=None, lease=retention.LEASE)
+            if lease_until is None:
+                raise PurgeBusy("a backend is purging right now; try again in a few minutes")
+            report = None
+            try:
+                report = await retention.purge_expired(sessions, eraser, default, now=now)
+            finally:
+                ok = report is not None and not report.failed
+                await jobs.finish(sessions, retention.JOB, lease_until, now, ok=ok)
+    finally:
+        await asyncio.get_running_loop().run_in_executor(None, eraser.close)
+        await engine.dispose()
+    return {
+        "dry_run": bool(args.dry_run),
+        "retention_days_default": default,
+        "expired": report.expired,
+        "purged": report.purged,
+        "failed": report.failed,
+    }
+
+
 def _serve(config: Config, args) -> None:
     from aiohttp import web
 
@@ -199,6 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("--client", required=True, type=int, metavar="ID")
     invite.set_defaults(run=_reissue_invite, is_async=True)
+
+    purge = commands.add_parser(
+        "purge-expired",
+        help="erase the dossier and chat of every client quiet for longer than their retention period",
+    )
+    purge.add_argument("--dry-run", action="store_true", help="only list the client ids that are due")
+    purge.set_defaults(run=_purge_expired, is_async=True)
     return parser
 
 

@@ -19,6 +19,10 @@ DEFAULT_TRACKER_STORE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'rasa_tracker.sqlit
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 _SYNC_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg2"}
+# Retention: how long a quiet client's dossier and chat are kept (backend.retention).
+DEFAULT_RETENTION_DAYS = 365
+MIN_RETENTION_DAYS = 30
+MAX_RETENTION_DAYS = 3650
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -73,6 +77,25 @@ def _parse_port(raw: str) -> int:
     return port
 
 
+def _parse_retention(raw: Optional[str]) -> Optional[int]:
+    """RETENTION_DAYS_DEFAULT: unset -> 365 days; empty or 0 -> keep (no automatic purge)."""
+    if raw is None:
+        return DEFAULT_RETENTION_DAYS
+    value = raw.strip()
+    if value in ("", "0"):
+        return None
+    try:
+        days = int(value)
+    except ValueError:
+        raise ConfigError(f"RETENTION_DAYS_DEFAULT must be a number of days, not {raw!r}") from None
+    if not MIN_RETENTION_DAYS <= days <= MAX_RETENTION_DAYS:
+        raise ConfigError(
+            f"RETENTION_DAYS_DEFAULT must be 0 (keep) or between {MIN_RETENTION_DAYS} and "
+            f"{MAX_RETENTION_DAYS} days, not {days}"
+        )
+    return days
+
+
 @dataclass(frozen=True)
 class Config:
     database_url: str = DEFAULT_DATABASE_URL
@@ -84,6 +107,9 @@ class Config:
     rasa_url: str = "http://127.0.0.1:5005"
     cookie_secure: bool = False
     tracker_store_url: str = DEFAULT_TRACKER_STORE_URL
+    # Days without activity after which a client's data is purged, for clients without their
+    # own period; None: keep (no automatic purge).
+    retention_days_default: Optional[int] = DEFAULT_RETENTION_DAYS
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Config":
@@ -106,6 +132,7 @@ class Config:
             rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
             cookie_secure=cookie_secure,
             tracker_store_url=env.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_STORE_URL,
+            retention_days_default=_parse_retention(env.get("RETENTION_DAYS_DEFAULT")),
         )
 
     @property

@@ -283,6 +283,15 @@ async def add_note(s: AsyncSession, counsellor_id: int, client_id: int, text: st
     return note
 
 
+async def set_retention(s: AsyncSession, counsellor_id: int, client_id: int, days: Optional[int]) -> Client:
+    """The client's own retention period (None: the organisation's default; 0: keep)."""
+    client = await client_of_counsellor(s, counsellor_id, client_id)
+    client.retention_days = days
+    s.add(AuditEntry(counsellor_id=counsellor_id, client_id=client.id, action="set_retention"))
+    await s.commit()
+    return client
+
+
 async def resolve_flag(s: AsyncSession, counsellor_id: int, client_id: int, flag_id: int) -> Flag:
     client = await client_of_counsellor(s, counsellor_id, client_id)
     flag = None

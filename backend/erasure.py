@@ -4,16 +4,19 @@ The dossier rows go at once. Rasa's tracker events for the chat are deleted at o
 and again a few times afterwards: Rasa saves the turn in which the client asked for erasure
 after our answer, and would otherwise write that conversation back. The erasure is recorded in
 the audit log (ids only), so that a backend restart repeats the follow-up deletions.
+
+The daily retention purge (backend.retention) erases with the same functions.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+import threading
+from datetime import datetime, timedelta, timezone
 from typing import List, Optional
 
 from aiohttp import web
-from sqlalchemy import Column, Float, MetaData, String, Table, create_engine, delete, inspect, select
+from sqlalchemy import Column, Float, MetaData, String, Table, create_engine, delete, func, inspect, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +24,8 @@ from backend import db
 from backend.config import CONFIG
 from backend.models import AuditEntry, Base, Client, utcnow
 from backend.queries import client_by_chat_id
-from backend.transcripts import _sync_tracker_url
+from backend.tracker_events import REMINDER_INTENT
+from backend.transcripts import _sync_tracker_url, sqlite_file_missing
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +37,15 @@ FOLLOW_UP_SECONDS = (2.0, 10.0, 60.0)
 GRACE = timedelta(minutes=2)
 KEEP_TABLES = {"clients", "audit_entries"}
 
-_events = Table("events", MetaData(), Column("sender_id", String(255)), Column("timestamp", Float))
+_events = Table(
+    "events", MetaData(), Column("sender_id", String(255)), Column("timestamp", Float),
+    Column("type_name", String(255)), Column("intent_name", String(255)),
+)
 
 
-async def erase_client(s: AsyncSession, chat_id: str) -> Client:
-    """Deletes every dossier row of the client and blanks what the client row says about them."""
+async def erase_client(s: AsyncSession, chat_id: str, action: str = AUDIT_ACTION) -> Client:
+    """Deletes every dossier row of the client and blanks what the client row says about them;
+    `action` names the reason in the audit log (the client's request, or the retention purge)."""
     client = await client_by_chat_id(s, chat_id)
     for table in reversed(Base.metadata.sorted_tables):
         if table.name not in KEEP_TABLES and "client_id" in table.c:
@@ -50,7 +58,7 @@ async def erase_client(s: AsyncSession, chat_id: str) -> Client:
     client.last_activity_at = None
     if hasattr(client, "last_topic"):
         client.last_topic = None
-    s.add(AuditEntry(client_id=client.id, counsellor_id=None, action=AUDIT_ACTION, at=utcnow()))
+    s.add(AuditEntry(client_id=client.id, counsellor_id=None, action=action, at=utcnow()))
     await s.commit()
     return client
 
@@ -61,12 +69,21 @@ class TrackerEraser:
     def __init__(self, tracker_store_url: str) -> None:
         self._url = _sync_tracker_url(tracker_store_url)
         self._engine = None
+        self._lock = threading.Lock()  # used from worker threads
 
-    def erase(self, chat_id: str, until: Optional[datetime] = None) -> int:
-        if self._engine is None:
-            self._engine = create_engine(self._url, future=True, pool_pre_ping=True)
+    def _get_engine(self):
+        with self._lock:
+            if self._engine is None:
+                self._engine = create_engine(self._url, future=True, pool_pre_ping=True)
+            return self._engine
+
+    def erase(self, chat_id: str, until: Optional[datetime] = None, *, strict: bool = False) -> int:
+        """Deletes the chat's events (up to `until`); returns how many. A failure is logged and
+        counts as 0, or, with `strict`, raises SQLAlchemyError."""
+        if sqlite_file_missing(self._url):
+            return 0
         try:
-            with self._engine.begin() as conn:
+            with self._get_engine().begin() as conn:
                 if not inspect(conn).has_table("events"):
                     return 0
                 query = delete(_events).where(_events.c.sender_id == chat_id)
@@ -74,8 +91,27 @@ class TrackerEraser:
                     query = query.where(_events.c.timestamp <= until.timestamp())
                 return conn.execute(query).rowcount or 0
         except SQLAlchemyError:
+            if strict:
+                raise
             logger.exception("Tracker events could not be erased")
             return 0
+
+    def last_client_message_at(self, chat_id: str) -> Optional[datetime]:
+        """When the client last typed or clicked something in the chat (a reminder Rasa opened
+        the conversation with does not count); None when never. Raises SQLAlchemyError."""
+        if sqlite_file_missing(self._url):
+            return None
+        with self._get_engine().connect() as conn:
+            if not inspect(conn).has_table("events"):
+                return None
+            latest = conn.execute(
+                select(func.max(_events.c.timestamp)).where(
+                    _events.c.sender_id == chat_id,
+                    _events.c.type_name == "user",
+                    or_(_events.c.intent_name.is_(None), _events.c.intent_name != REMINDER_INTENT),
+                )
+            ).scalar()
+        return datetime.fromtimestamp(latest, tz=timezone.utc) if latest is not None else None
 
     def close(self) -> None:
         if self._engine is not None:

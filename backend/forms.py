@@ -7,10 +7,12 @@ from datetime import date, datetime, time, timezone
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from backend.clock import local_today, local_zone
+from backend.config import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 from backend.models import NOTE_MAX, TEXT_MAX, utcnow
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})$")
+_DAYS = re.compile(r"^\d{1,6}$", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 Errors = Dict[str, str]
@@ -84,6 +86,37 @@ def note(form: Mapping[str, Any]) -> Tuple[Optional[str], Errors, Dict[str, str]
     errors: Errors = {}
     value = _text(form, "text", NOTE_MAX, errors, "je notitie")
     return (None if errors else value), errors, {"text": _field(form, "text")}
+
+
+@dataclass(frozen=True)
+class Retention:
+    """The retention form's choice. days None: the organisation's default; 0: keep."""
+
+    days: Optional[int]
+
+
+def retention(form: Mapping[str, Any]) -> Tuple[Optional[Retention], Errors, Dict[str, str]]:
+    """Choice "default", "own" (with "days") or "keep": (the choice or None, errors, values)."""
+    errors: Errors = {}
+    values = {name: _field(form, name) for name in ("choice", "days")}
+    choice = values["choice"]
+    if choice == "default":
+        return Retention(None), errors, values
+    if choice == "keep":
+        return Retention(0), errors, values
+    if choice != "own":
+        errors["choice"] = "Kies hoe lang de gegevens bewaard blijven."
+        return None, errors, values
+    raw = values["days"]
+    if not raw:
+        errors["days"] = "Vul een aantal dagen in."
+    elif not _DAYS.match(raw):
+        errors["days"] = "Vul een getal in, bijvoorbeeld 730."
+    elif not MIN_RETENTION_DAYS <= int(raw) <= MAX_RETENTION_DAYS:
+        errors["days"] = f"Kies een termijn van {MIN_RETENTION_DAYS} tot {MAX_RETENTION_DAYS} dagen."
+    if errors:
+        return None, errors, values
+    return Retention(int(raw)), errors, values
 
 
 def page_number(raw: Optional[str]) -> int:

@@ -48,8 +48,12 @@ CREATORS = ("client", "counsellor")
 MOODS = ("good", "bad")
 FLAG_KINDS = ("crisis", "stuck", "no_activity")
 TOPICS = ("qualities", "motives", "network", "labour_market", "actions")
-# export_dossier: the admin CLI's GDPR export (no counsellor).
-AUDIT_ACTIONS = ("view_client", "export_pop", "assign_homework", "add_note", "resolve_flag", "export_dossier")
+# export_dossier: the admin CLI's GDPR export (no counsellor). erase_client_data: erased at the
+# client's request; retention_purge: erased by the daily purge (no counsellor for either).
+AUDIT_ACTIONS = (
+    "view_client", "export_pop", "assign_homework", "add_note", "resolve_flag", "export_dossier",
+    "set_retention", "erase_client_data", "retention_purge",
+)
 
 NAME_MAX = 200
 EMAIL_MAX = 254
@@ -283,6 +287,19 @@ class AuditEntry(Base):
     client_id = Column(Integer, ForeignKey("clients.id", ondelete="SET NULL"), nullable=True)
     action = Column(String(32), nullable=False)
     at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class JobRun(Base):
+    """A job that one backend at a time runs, e.g. the daily retention purge: claimed with a lease
+    by a conditional UPDATE (as reminders are), so that two backends never run it at once."""
+
+    __tablename__ = "job_runs"
+
+    name = Column(String(32), primary_key=True)
+    # Set while a backend runs the job; a crashed run is taken over once it has passed.
+    lease_until = Column(UTCDateTime, nullable=True)
+    # When the last run that ended well started; the next is due a period after it.
+    last_run_at = Column(UTCDateTime, nullable=True)
 
 
 # The channel and reminder tables live in their own module; importing it here puts them in

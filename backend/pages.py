@@ -10,12 +10,16 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 from aiohttp_session import get_session
+from sqlalchemy.exc import SQLAlchemyError
 
 from backend import charts, db, forms, pop
 from backend import dashboard_queries as dq
 from backend.clock import local_today
+from backend.config import CONFIG, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 from backend.dashboard import login_required, render
-from backend.models import utcnow
+from backend.erasure import ERASER
+from backend.models import Client, utcnow
+from backend.retention import effective_days, purge_due_at
 from backend.text import CATEGORY_LABELS
 from backend.transcripts import TRANSCRIPTS, TranscriptUnavailable
 
@@ -29,6 +33,7 @@ SAVED = {
     "homework": "Het huiswerk is opgeslagen. De chatbot brengt het ter sprake in het volgende gesprek.",
     "note": "Je notitie is opgeslagen.",
     "flag": "Het signaal staat nu bij de afgehandelde signalen.",
+    "retention": "De bewaartermijn is opgeslagen.",
 }
 
 
@@ -79,6 +84,36 @@ async def _transcript(request: web.Request, dossier: dq.ClientDossier) -> Dict[s
     return {"state": "ok", "conversations": list(reversed(conversations))}
 
 
+async def _retention(request: web.Request, client: Client) -> Dict[str, Any]:
+    """What the retention part of the page says."""
+    default = request.app[CONFIG].retention_days_default
+    try:
+        last_message_at = await asyncio.get_running_loop().run_in_executor(
+            None, request.app[ERASER].last_client_message_at, client.chat_id
+        )
+    except SQLAlchemyError:
+        last_message_at = None  # the dossier's own activity is still a fair estimate
+    due_at = purge_due_at(client, default, last_message_at)
+    return {
+        "default": default,
+        "own": client.retention_days,
+        "days": effective_days(client.retention_days, default),
+        "due_at": due_at,
+        "overdue": due_at is not None and due_at <= utcnow(),
+        "min": MIN_RETENTION_DAYS,
+        "max": MAX_RETENTION_DAYS,
+    }
+
+
+def _retention_values(client: Client) -> Dict[str, str]:
+    """The retention form, filled in with what applies now."""
+    if client.retention_days is None:
+        return {"choice": "default", "days": ""}
+    if client.retention_days == 0:
+        return {"choice": "keep", "days": ""}
+    return {"choice": "own", "days": str(client.retention_days)}
+
+
 async def _client_context(request: web.Request, dossier: dq.ClientDossier) -> Dict[str, Any]:
     groups = [
         {"category": category, "label": label, "insights": items}
@@ -107,6 +142,8 @@ async def _client_context(request: web.Request, dossier: dq.ClientDossier) -> Di
         "flash": SAVED.get(session.pop(_FLASH_KEY, None)),
         "homework_form": {"values": {}, "errors": {}},
         "note_form": {"values": {}, "errors": {}},
+        "retention": await _retention(request, dossier.client),
+        "retention_form": {"values": _retention_values(dossier.client), "errors": {}},
         "today": local_today().isoformat(),
     }
 
@@ -155,6 +192,16 @@ async def add_note(request: web.Request) -> web.Response:
     async with db.session(request.app) as s:
         await dq.add_note(s, _counsellor_id(request), _client_id(request), text)
     return await _saved(request, "note", "notities")
+
+
+@login_required
+async def set_retention(request: web.Request) -> web.Response:
+    choice, errors, values = forms.retention(await request.post())
+    if choice is None:
+        return await _client_page(request, status=400, retention_form={"values": values, "errors": errors})
+    async with db.session(request.app) as s:
+        await dq.set_retention(s, _counsellor_id(request), _client_id(request), choice.days)
+    return await _saved(request, "retention", "bewaartermijn")
 
 
 @login_required

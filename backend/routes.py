@@ -56,6 +56,7 @@ def setup_routes(app: web.Application) -> None:
     add.add_get(client, pages.client_detail)
     add.add_post(client + "/homework", pages.add_homework)
     add.add_post(client + "/notes", pages.add_note)
+    add.add_post(client + "/retention", pages.set_retention)
     add.add_post(client + r"/flags/{flag_id:\d{1,18}}/resolve", pages.resolve_flag)
     add.add_get(client + "/pop", pages.pop_page)
     add.add_get(client + "/pop.docx", pages.pop_docx)

@@ -74,6 +74,13 @@ def _sync_tracker_url(url: str):
     return parsed.set(drivername=_SYNC_DRIVERS[backend])
 
 
+def sqlite_file_missing(url) -> bool:
+    """A tracker store on SQLite that Rasa has not made yet: there is nothing in it, and
+    connecting would create an empty file where Rasa expects to make its own database."""
+    database = url.database
+    return url.get_backend_name() == "sqlite" and bool(database) and database != ":memory:" and not Path(database).exists()
+
+
 def _timestamp(value: Optional[float]) -> Optional[datetime]:
     try:
         return datetime.fromtimestamp(float(value), tz=timezone.utc)
@@ -90,14 +97,7 @@ class TranscriptReader:
         self._table_seen = False
 
     def _sqlite_file_missing(self) -> bool:
-        # Connecting would create an empty file where Rasa expects to make its own database.
-        database = self._url.database
-        return (
-            self._url.get_backend_name() == "sqlite"
-            and bool(database)
-            and database != ":memory:"
-            and not Path(database).exists()
-        )
+        return sqlite_file_missing(self._url)
 
     def _get_engine(self) -> Engine:
         with self._lock:

@@ -65,3 +65,18 @@ def test_nothing_connects_when_the_app_is_built(tmp_path):
     url = f"sqlite:///{tmp_path / 'nowhere' / 'dossier.db'}"
     create_app(Config(database_url=url, service_token="t", session_secret=Fernet.generate_key().decode()))
     assert not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize(
+    "raw, days",
+    [(None, 365), ("730", 730), (" 90 ", 90), ("0", None), ("", None), ("  ", None)],
+)
+def test_retention_default_is_a_year_and_zero_or_empty_keeps(raw, days):
+    env = {} if raw is None else {"RETENTION_DAYS_DEFAULT": raw}
+    assert Config.from_env(env).retention_days_default == days
+
+
+@pytest.mark.parametrize("raw", ["een jaar", "7", "29", "3651", "-1", "1.5"])
+def test_a_retention_default_out_of_range_is_a_config_error(raw):
+    with pytest.raises(ConfigError, match="RETENTION_DAYS_DEFAULT"):
+        Config.from_env({"RETENTION_DAYS_DEFAULT": raw})
