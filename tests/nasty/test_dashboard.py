@@ -25,6 +25,9 @@ pytestmark = pytest.mark.asyncio
 
 NEXT_WEEK = (local_today() + timedelta(days=7)).isoformat()
 FORM = "application/x-www-form-urlencoded"
+# A fresh connection for each malformed body: aiohttp 3.9's client reuses a connection whose
+# request body the server answered before reading it all, and the next request then fails.
+CLOSE = {"Connection": "close"}
 
 
 def page_problems(what: str, html: str) -> List[str]:
@@ -196,7 +199,7 @@ async def test_wrong_encodings_at_every_form(client, dossier):
         for entry in BODIES:
             data = form_body(entry, token)
             response = await client.post(
-                path, data=io.BytesIO(data), headers={"Content-Type": form_content_type(entry)}, allow_redirects=False
+                path, data=io.BytesIO(data), headers={**CLOSE, "Content-Type": form_content_type(entry)}, allow_redirects=False
             )
             checks += 1
             allowed = {413} if entry.expect == "too_large" else {303, 400, 401, 403}

@@ -7,14 +7,14 @@ process is still running and answers a normal message. The counsellor's page sho
 conversation with the texts escaped."""
 from __future__ import annotations
 
-import asyncio
+import json
 import time
 from typing import Any, Dict, List
 
 import pytest
 import requests
-import socketio
 
+from bot.channels.limits import MAX_MESSAGE_CHARS
 from tests.channels.fake_telegram import FakeTelegram
 from tests.channels.live import ChatPage, channel_env, consent, counsellor_and_client, dashboard_page, updates
 from tests.stack import Stack
@@ -116,40 +116,100 @@ def test_every_raw_body_at_the_rest_channel_is_refused_or_answered(stack, client
     assert not problems, "\n".join(problems)
 
 
-async def _socket_turns(url: str, session_id: str, messages: List[str]) -> List[List[str]]:
-    """Sends each message over socket.io as the chat page does; the bot's answers per message."""
-    sio = socketio.AsyncClient(reconnection=False)
-    received: asyncio.Queue = asyncio.Queue()
-    confirmed = asyncio.Event()
-    sio.on("bot_uttered", lambda data: received.put_nowait(data.get("text") or ""))
-    sio.on("session_confirm", lambda *_: confirmed.set())
-    # Long polling: the installed aiohttp is older than python-engineio's websocket client needs.
-    await sio.connect(url, transports=["polling"], socketio_path="/socket.io", wait_timeout=30)
-    try:
-        await sio.emit("session_request", {"session_id": session_id})
-        await asyncio.wait_for(confirmed.wait(), 30)
-        answers = []
-        for message in messages:
-            await sio.emit("user_uttered", {"message": message, "session_id": session_id})
-            texts = [await asyncio.wait_for(received.get(), ANSWER_TIMEOUT_SECONDS)]
-            await asyncio.sleep(0.3)  # the rest of this turn's messages
-            while not received.empty():
-                texts.append(received.get_nowait())
-            answers.append(texts)
+class WebChat:
+    """The chat page's side of Rasa's socket.io channel, over Engine.IO long polling with plain
+    requests: every call is bounded by a timeout, and closing never waits (python-socketio's
+    client can hang on disconnect over polling with the installed aiohttp)."""
+
+    def __init__(self, rasa_url: str, session_id: str) -> None:
+        self.rasa_url, self.session_id = rasa_url, session_id
+        self.url = f"{rasa_url}/socket.io/"
+        self.http = requests.Session()
+        self.events: List[list] = []
+        opened = self.http.get(self.url, params={"EIO": "4", "transport": "polling"}, timeout=30)
+        self.sid = json.loads(opened.text.split("\x1e")[0][1:])["sid"]
+        self._post("40")  # connect to the default namespace
+        self.emit("session_request", {"session_id": session_id})
+        self.wait_for("session_confirm")
+
+    def _params(self) -> Dict[str, str]:
+        return {"EIO": "4", "transport": "polling", "sid": self.sid}
+
+    def _post(self, packet: str) -> None:
+        response = self.http.post(self.url, params=self._params(), data=packet.encode(), timeout=30)
+        response.raise_for_status()
+
+    def _poll(self) -> None:
+        """One long poll (the server answers within its ping interval of 25 s)."""
+        response = self.http.get(self.url, params=self._params(), timeout=40)
+        response.raise_for_status()
+        for packet in response.text.split("\x1e"):
+            if packet == "2":
+                self._post("3")  # pong
+            elif packet.startswith("42"):
+                self.events.append(json.loads(packet[2:]))
+
+    def emit(self, event: str, data: Any) -> None:
+        self._post("42" + json.dumps([event, data]))
+
+    def wait_for(self, event: str, timeout: float = ANSWER_TIMEOUT_SECONDS) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for item in self.events:
+                if item[0] == event:
+                    self.events.remove(item)
+                    return item[1] if len(item) > 1 else None
+            self._poll()
+        raise TimeoutError(event)
+
+    def _user_turns(self) -> int:
+        """How many user messages Rasa's tracker holds for this conversation (saved at the end of
+        each turn)."""
+        tracker = requests.get(f"{self.rasa_url}/conversations/{self.session_id}/tracker", timeout=30).json()
+        return sum(event.get("event") == "user" for event in tracker.get("events") or [])
+
+    def say(self, text: str) -> List[str]:
+        """The texts of every message the bot sent in this turn. Rasa handles one turn of a
+        conversation at a time: once the tracker has the message, every answer was emitted; a
+        session_request then works as a marker behind them (its confirmation comes last). A
+        message over the length limit is answered by our channel alone, with one message."""
+        before = self._user_turns()
+        self.emit("user_uttered", {"message": text, "session_id": self.session_id})
+        answers = [self.wait_for("bot_uttered").get("text") or ""]  # polling keeps the session alive
+        if len(text) > MAX_MESSAGE_CHARS:
+            return answers
+        deadline = time.monotonic() + ANSWER_TIMEOUT_SECONDS
+        while self._user_turns() <= before and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.emit("session_request", {"session_id": self.session_id})
+        while not any(item[0] == "session_confirm" for item in self.events):
+            if time.monotonic() > deadline:
+                raise TimeoutError("session_confirm")
+            self._poll()
+        marker = next(i for i, item in enumerate(self.events) if item[0] == "session_confirm")
+        answers += [(item[1] or {}).get("text") or "" for item in self.events[:marker] if item[0] == "bot_uttered"]
+        del self.events[: marker + 1]
         return answers
-    finally:
-        try:  # bounded: over long polling the disconnect can wait for a poll that never ends
-            await asyncio.wait_for(sio.disconnect(), 10)
-        except asyncio.TimeoutError:
+
+    def close(self) -> None:
+        try:
+            self.http.post(self.url, params=self._params(), data=b"1", timeout=5)  # close, no wait
+        except requests.RequestException:
             pass
+        self.http.close()
 
 
 def test_every_text_in_the_web_chat_gets_a_dutch_answer(stack):
     client = counsellor_and_client(stack, "Bram Peeters")
-    messages = ["hallo", "/affirm"] + [text.text for text in TEXTS]
-    answers = asyncio.run(asyncio.wait_for(_socket_turns(stack.env["RASA_URL"], client["chat_id"], messages), 600))
+    chat = WebChat(stack.env["RASA_URL"], client["chat_id"])
     problems = []
-    for text, answer in zip(TEXTS, answers[2:]):
+    try:
+        assert "computerprogramma" in " ".join(chat.say("hallo")), "the opening, with the consent question"
+        chat.say("/affirm")
+        answers = [chat.say(text.text) for text in TEXTS]
+    finally:
+        chat.close()
+    for text, answer in zip(TEXTS, answers):
         joined = " ".join(answer)
         if not is_dutch(joined):
             problems.append(f"{text.id}: no Dutch answer: {answer!r:.300}")
