@@ -32,7 +32,7 @@ import aiohttp
 
 from bench.load import PhaseResult, Script, Turn, run_phase
 from bench.procinfo import cpu_seconds, peak_rss_mib
-from bench.run import create_clients, create_counsellor, git_commit, now, start_rasa
+from bench.run import BENCH_ENV, create_clients, create_counsellor, git_commit, now, start_rasa
 from tests.scaleout.cluster import Cluster, rasa_argv
 from tools.stack_env import ROOT
 
@@ -333,7 +333,7 @@ def measure(args: argparse.Namespace) -> Dict[str, Any]:
     shutil.rmtree(VAR_DIR, ignore_errors=True)
     VAR_DIR.mkdir(parents=True)
     endpoints = Path(args.endpoints) if Path(args.endpoints).is_absolute() else ROOT / args.endpoints
-    cluster = Cluster.create(VAR_DIR, {"RASA_MODEL": str(MODEL)})
+    cluster = Cluster.create(VAR_DIR, {"RASA_MODEL": str(MODEL), **BENCH_ENV})
     try:
         log("starting the backend and the action server")
         cluster.start("backend", "actions")

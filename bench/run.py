@@ -36,6 +36,9 @@ from tests.stack import VENV_BIN, free_port
 from tools.stack_env import ROOT
 
 DOCS = ROOT / "docs"
+# A bench conversation sends its turns back to back, faster than a person types: the chat
+# rate limit per client (bot/channels/ratelimit.py) is off for all bench processes.
+BENCH_ENV = {"CHAT_RATE_LIMIT_MESSAGES": "0"}
 FIRST_ANSWER_TIMEOUT_SECONDS = 120
 TRAIN_TIMEOUT_SECONDS = 1800
 COUNSELLOR = "bench@example.org"
@@ -152,7 +155,7 @@ def our_variants(args: argparse.Namespace, var_dir: Path) -> List[Dict[str, str]
 
 
 def side_by_side(args: argparse.Namespace, env: Dict[str, str], var_dir: Path) -> Dict[str, Any]:
-    cluster = Cluster.create(var_dir / "single")
+    cluster = Cluster.create(var_dir / "single", BENCH_ENV)
     variants = our_variants(args, var_dir)
     try:
         log("bench: starting backend and action server")
@@ -234,7 +237,7 @@ def side_by_side(args: argparse.Namespace, env: Dict[str, str], var_dir: Path) -
 def scale_out(args: argparse.Namespace, var_dir: Path) -> Dict[str, Any]:
     log("bench: starting the scale-out set-up (2 Rasa servers, HAProxy, PostgreSQL, Redis)")
     try:
-        setup = start_scaleout(var_dir / "scaleout", instances=2)
+        setup = start_scaleout(var_dir / "scaleout", instances=2, extra_env=BENCH_ENV)
     except Unavailable as error:
         log(f"bench: scale-out skipped: {error}")
         return {"skipped": str(error)}

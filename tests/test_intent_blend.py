@@ -25,3 +25,25 @@ def test_without_an_earlier_ranking_the_own_one_counts_alone():
 def test_a_weight_outside_zero_to_one_is_refused(weight):
     with pytest.raises(ValueError):
         BlendedIntentClassifier.validate_config({"weight": weight})
+
+
+def test_the_regression_trains_saves_loads_and_recognises_a_negation(tmp_path):
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    good = ["het gaat goed", "ik voel me goed", "goed vandaag", "heel goed", "alles goed", "prima goed"]
+    bad = ["niet goed", "het gaat niet goed", "ik voel me niet goed", "helemaal niet goed", "niet zo goed", "slecht"]
+    data = TrainingData(
+        [Message.build(text, intent="mood_good") for text in good] + [Message.build(text, intent="mood_bad") for text in bad]
+    )
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("blend")
+    context = ExecutionContext(GraphSchema({}), "test")
+    BlendedIntentClassifier.create({}, storage, resource, context).train(data)
+
+    loaded = BlendedIntentClassifier.load({}, storage, resource, context)
+    messages = loaded.process([Message.build("vandaag niet goed"), Message.build("vandaag goed")])
+    assert [message.get("intent")["name"] for message in messages] == ["mood_bad", "mood_good"]
