@@ -1,9 +1,6 @@
-"""Fixtures for the backend tests: a fresh, empty database and a fresh app per test.
-
-TEST_DATABASE_URL picks the database (default: a temporary SQLite file), e.g.
-    TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test
-On PostgreSQL every test starts by dropping the backend's tables from that database.
-"""
+"""Helpers of the backend tests (forms, logging in, request bodies, the admin CLI's environment).
+The fixtures (database, app, client, dossier...) are in tests/backend/fixtures.py, offered to
+every test folder by tests/conftest.py."""
 from __future__ import annotations
 
 import os
@@ -12,104 +9,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-import pytest
-import pytest_asyncio
-from cryptography.fernet import Fernet
+from .fixtures import PASSWORD, Dossier  # noqa: F401 (Dossier: test_housekeeping.py still imports it from here)
 
-from backend import db
-from backend.app import create_app
-from backend.config import Config
-from backend.passwords import hash_password
-
-from .dbreset import drop_backend_tables
-
-SERVICE_TOKEN = "test-service-token"
-PASSWORD = "juist-wachtwoord-1"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def database_url(tmp_path) -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path / 'dossier.db'}"
-    drop_backend_tables(url)
-    return url
-
-
-@pytest.fixture
-def tracker_path(tmp_path):
-    """Where the tests' fake Rasa tracker store lives (tests/backend/tracker.py writes it)."""
-    return tmp_path / "rasa_tracker.sqlite3"
-
-
-@pytest.fixture
-def config(database_url, unused_tcp_port, tracker_path) -> Config:
-    return Config(
-        database_url=database_url,
-        service_token=SERVICE_TOKEN,
-        session_secret=Fernet.generate_key().decode(),
-        public_url="http://127.0.0.1:8000",
-        # Nothing listens there: Rasa counts as down unless a test starts a fake one.
-        rasa_url=f"http://127.0.0.1:{unused_tcp_port}",
-        cookie_secure=False,
-        # No Rasa here: an absent tracker store is an empty transcript.
-        tracker_store_url=f"sqlite:///{tracker_path}",
-    )
-
-
-@pytest.fixture
-def app(config):
-    return create_app(config)
-
-
-@pytest_asyncio.fixture
-async def client(aiohttp_client, app):
-    return await aiohttp_client(app)
-
-
-@pytest.fixture
-def auth() -> Dict[str, str]:
-    return {"Authorization": f"Bearer {SERVICE_TOKEN}"}
-
-
-class Dossier:
-    """Creates rows straight through the query functions, as the admin CLI would."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-
-    async def counsellor(self, email: str = "an@example.org", name: str = "An Peeters", password: str = PASSWORD):
-        from backend import queries
-
-        async with db.session(self.app) as s:
-            return await queries.create_counsellor(s, email, name, hash_password(password))
-
-    async def client(self, counsellor_id: int, name: str = "Jan Janssens"):
-        from backend import queries
-
-        async with db.session(self.app) as s:
-            return await queries.create_client(s, counsellor_id, name)
-
-
-@pytest_asyncio.fixture
-async def dossier(client) -> Dossier:
-    """Needs the running test client: the engine exists only once the app has started."""
-    return Dossier(client.app)
-
-
-@pytest_asyncio.fixture
-async def chat(dossier) -> str:
-    """The chat id of a client without consent yet."""
-    counsellor = await dossier.counsellor()
-    return (await dossier.client(counsellor.id)).chat_id
-
-
-@pytest_asyncio.fixture
-async def consented_chat(client, chat, auth) -> str:
-    response = await client.put(f"/api/v1/chats/{chat}/consent", json={"given": True, "version": "v1"}, headers=auth)
-    assert response.status == 200
-    return chat
 
 
 def csrf_from(html: str) -> str:

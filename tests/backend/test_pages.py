@@ -203,7 +203,7 @@ async def test_unreadable_tracker_store_is_said_on_the_page(aiohttp_client, conf
 
     from backend.app import create_app
 
-    from .conftest import Dossier
+    from .fixtures import Dossier
 
     broken = dataclasses.replace(config, tracker_store_url=f"postgresql://nobody@127.0.0.1:{unused_tcp_port_factory()}/rasa")
     client = await aiohttp_client(create_app(broken))

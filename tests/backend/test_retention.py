@@ -17,7 +17,8 @@ from backend.models import Action, AuditEntry, Client, Contact, Flag, Insight, M
 from backend.text import datum
 
 from . import tracker
-from .conftest import Dossier, csrf_from, insight_body, login
+from .conftest import csrf_from, insight_body, login
+from .fixtures import Dossier
 from .test_cli import failed, ok_json, run_cli
 
 pytestmark = pytest.mark.asyncio

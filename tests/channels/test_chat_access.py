@@ -256,7 +256,7 @@ async def telegram_client(aiohttp_client, config):
 
 @pytest_asyncio.fixture
 async def telegram_invited(telegram_client):
-    from tests.backend.conftest import Dossier
+    from tests.backend.fixtures import Dossier
 
     dossier = Dossier(telegram_client.app)
     counsellor = await dossier.counsellor()
