@@ -1,19 +1,23 @@
-"""Helpers for the channel tests on real processes (tests/stack.py): Telegram settings that point
-at the fake Bot API, posting Telegram updates, the chat page's forms, homework in the dossier."""
+"""Helpers for the channel tests on real processes (tests/stack.py): the fake Bot API and a stack
+whose Telegram channel points at it, posting Telegram updates, the chat page's forms, homework in
+the dossier."""
 from __future__ import annotations
 
 import re
 import time
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Dict, List, Optional
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Optional
 from zoneinfo import ZoneInfo
 
+import pytest
 import requests
 from sqlalchemy import create_engine, select
 
 from backend.channel_models import Reminder
 from backend.config import sync_url
 from backend.models import Action
+from tests.stack import Stack
 
 from .fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram, UpdateFactory
 
@@ -48,8 +52,30 @@ def channel_env(telegram: Optional[FakeTelegram] = None) -> Dict[str, str]:
     return env
 
 
-def post_update(stack, update: Any, secret: Optional[str] = WEBHOOK_SECRET, raw: Optional[bytes] = None) -> requests.Response:
-    headers = {"Content-Type": "application/json"}
+@pytest.fixture(scope="module")
+def telegram() -> Iterator[FakeTelegram]:
+    """The fake Bot API, one per test module (import it into the module that uses it)."""
+    with FakeTelegram() as fake:
+        yield fake
+
+
+def telegram_stack(tmp_path_factory, name: str, telegram: FakeTelegram, **extra_env: str) -> Iterator[Stack]:
+    """For a module's `stack` fixture (`yield from`): the three processes, Telegram pointed at
+    the fake Bot API; started once, stopped after the module's last test."""
+    running = Stack.create(tmp_path_factory.mktemp(name), {**channel_env(telegram), **extra_env})
+    assert Path(running.env["RASA_MODEL"]).exists(), "these tests need the trained model: make train"
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def post_update(
+    stack, update: Any, secret: Optional[str] = WEBHOOK_SECRET, raw: Optional[bytes] = None,
+    content_type: str = "application/json",
+) -> requests.Response:
+    headers = {"Content-Type": content_type}
     if secret is not None:
         headers["X-Telegram-Bot-Api-Secret-Token"] = secret
     url = f"{stack.env['RASA_URL']}/webhooks/telegram/webhook"

@@ -12,14 +12,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.stack import Stack
-
-from .fake_telegram import FakeTelegram
-from .live import (
+from .live import (  # noqa: F401 (telegram: a fixture)
     api,
     asks_how_it_went,
     assign_homework,
-    channel_env,
     consent,
     dashboard_page,
     joined,
@@ -27,23 +23,16 @@ from .live import (
     post_update,
     reminders,
     said,
+    telegram,
+    telegram_stack,
     updates,
     wait_until,
 )
 
 
 @pytest.fixture(scope="module")
-def telegram():
-    with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
 def stack(tmp_path_factory, telegram):
-    running = Stack.create(tmp_path_factory.mktemp("telegram"), channel_env(telegram))
-    running.start()
-    yield running
-    running.stop()
+    yield from telegram_stack(tmp_path_factory, "telegram", telegram)
 
 
 def tracker_senders(stack):

@@ -15,35 +15,29 @@ import pytest
 import requests
 
 from bot.channels.limits import MAX_MESSAGE_CHARS
-from tests.channels.fake_telegram import FakeTelegram
-from tests.channels.live import ChatPage, channel_env, consent, counsellor_and_client, dashboard_page, updates
-from tests.stack import Stack
-from tools.stack_env import ROOT
+from tests.channels.live import (  # noqa: F401 (telegram: a fixture)
+    ChatPage,
+    consent,
+    counsellor_and_client,
+    dashboard_page,
+    post_update,
+    telegram,
+    telegram_stack,
+    updates,
+)
 
 from .inputs import BODIES, MARKER, TEXTS, by_id, escaped, is_dutch, raw_markup, templates_literal
 
-MODEL = ROOT / "models" / "loopbaan.tar.gz"
 ANSWER_TIMEOUT_SECONDS = 60
 # A turn of the bot on this 2-core machine takes well under a second; a text that made the NLU
 # work for long (100,000 characters took about a minute and 14 GB before the length limit) fails.
 SLOW_TURN_SECONDS = 15
-WEBHOOK_SECRET = "test-webhook-secret"
-
-
-@pytest.fixture(scope="module")
-def telegram():
-    with FakeTelegram() as fake:
-        yield fake
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, telegram):
-    assert MODEL.exists(), "these tests need the trained model: make train"
     # No rate limit here: the set is sent to one conversation faster than any client types.
-    running = Stack.create(tmp_path_factory.mktemp("nasty"), {**channel_env(telegram), "CHAT_RATE_LIMIT_MESSAGES": "0"})
-    running.start()
-    yield running
-    running.stop()
+    yield from telegram_stack(tmp_path_factory, "nasty", telegram, CHAT_RATE_LIMIT_MESSAGES="0")
 
 
 @pytest.fixture(scope="module")
@@ -218,14 +212,6 @@ def test_every_text_in_the_web_chat_gets_a_dutch_answer(stack):
     assert not problems, "\n".join(problems)
 
 
-def post_update(stack, update: Any = None, raw: bytes = None, content_type: str = "application/json") -> requests.Response:
-    url = f"{stack.env['RASA_URL']}/webhooks/telegram/webhook"
-    headers = {"Content-Type": content_type, "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
-    if raw is None:
-        return requests.post(url, json=update, headers=headers, timeout=ANSWER_TIMEOUT_SECONDS)
-    return requests.post(url, data=raw, headers=headers, timeout=ANSWER_TIMEOUT_SECONDS)
-
-
 def test_every_text_in_telegram_gets_a_dutch_answer(stack, telegram):
     client = counsellor_and_client(stack, "Chloë Maes")
     page = ChatPage(client["invite_url"])
@@ -254,7 +240,7 @@ def test_every_raw_body_at_the_telegram_webhook_is_refused(stack, telegram):
     for body in BODIES:
         update = updates.text(6001, "x")
         update["message"]["text"] = MARKER
-        response = post_update(stack, raw=body.encode(update), content_type=body.content_type)
+        response = post_update(stack, None, raw=body.encode(update), content_type=body.content_type)
         allowed = {"bad": {400}, "too_large": {413}, "bad_or_ok": {200, 400}}[body.expect]
         if response.status_code not in allowed:
             problems.append(f"{body.id}: {response.status_code} {response.text[:200]}")
