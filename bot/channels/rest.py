@@ -10,7 +10,7 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import APOLOGY, apologise_when_silent, guard  # noqa: F401 (APOLOGY: part of this module's API)
+from bot.channels.guard import APOLOGY, guard  # noqa: F401 (APOLOGY: part of this module's API)
 from bot.channels.limits import rest_body_problem
 from bot.channels.ratelimit import SenderRateLimiter
 
