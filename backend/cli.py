@@ -190,6 +190,7 @@ def _serve(config: Config, args) -> None:
     from aiohttp import web
 
     from backend.app import create_app
+    from backend.log_redaction import RedactingAccessLogger
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config.check_serving()
@@ -198,7 +199,10 @@ def _serve(config: Config, args) -> None:
     port = args.port or config.port
     logger.info("dashboard: %s/  status: %s/status", config.public_url, config.public_url)
     # run_app turns SIGINT and SIGTERM into a graceful exit; do not wait long for stragglers.
-    web.run_app(create_app(config), host=host, port=port, shutdown_timeout=5, handle_signals=True)
+    web.run_app(
+        create_app(config), host=host, port=port, shutdown_timeout=5, handle_signals=True,
+        access_log_class=RedactingAccessLogger,  # no invite tokens or chat ids in the log
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

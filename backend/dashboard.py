@@ -16,6 +16,7 @@ from backend import db, queries, validation
 from backend.api import PREFIX
 from backend.config import CONFIG
 from backend.errors import CounsellorNotFound, InvalidInput
+from backend.log_redaction import loggable_path
 from backend.middleware import error_page
 from backend.models import EMAIL_MAX
 from backend.passwords import hash_password, needs_rehash, verify_password
@@ -59,7 +60,7 @@ async def csrf_middleware(request: web.Request, handler):
         except (ValueError, LookupError, AssertionError):
             # Bytes that are not in the declared charset, an unknown charset, broken multipart
             # (aiohttp asserts on some): the sender's mistake, not ours.
-            logger.info("unreadable form on %s %s", request.method, request.path)
+            logger.info("unreadable form on %s %s", request.method, loggable_path(request))
             return error_page(request, 400)
         given = form.get(CSRF_FIELD)
         if not (
@@ -67,7 +68,7 @@ async def csrf_middleware(request: web.Request, handler):
             and isinstance(given, str)
             and hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogatepass"))
         ):
-            logger.info("CSRF check failed on %s %s", request.method, request.path)
+            logger.info("CSRF check failed on %s %s", request.method, loggable_path(request))
             return error_page(request, 403)
     return await handler(request)
 

@@ -20,6 +20,7 @@ from backend.errors import (
     InvalidInput,
     NoConsent,
 )
+from backend.log_redaction import loggable_path
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +97,8 @@ async def error_middleware(request: web.Request, handler):
     except asyncio.CancelledError:
         raise
     except Exception:
-        # The path holds ids only; bodies (personal data) are never logged.
-        logger.exception("unexpected error on %s %s", request.method, request.path)
+        # Bodies (personal data) are never logged, nor the secrets in addresses.
+        logger.exception("unexpected error on %s %s", request.method, loggable_path(request))
         return _answer(request, 500, "internal_error", "unexpected error; see the backend log")
 
 
