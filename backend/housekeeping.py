@@ -4,17 +4,17 @@ The check runs shortly after start and then every hour. A flag is raised once pe
 and resolved by the client's next activity (backend.queries._active_client)."""
 from __future__ import annotations
 
-import asyncio
+import functools
 import logging
 from datetime import datetime, timedelta
-from typing import AsyncIterator, Optional
+from typing import AsyncIterator, Coroutine, Optional
 
 from aiohttp import web
 from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend import db
+from backend import db, jobs
 from backend.models import Client, Flag, utcnow
 
 logger = logging.getLogger(__name__)
@@ -71,26 +71,20 @@ async def resolve_no_activity(s: AsyncSession, client_id: int) -> None:
     )
 
 
-async def _loop(app: web.Application) -> None:
-    await asyncio.sleep(FIRST_CHECK_SECONDS)
-    while True:
-        try:
-            async with db.session(app) as s:
-                raised = await flag_inactive_clients(s)
-            if raised:
-                logger.info("raised %d no-activity flag(s)", raised)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # a failed round must not end the loop; the next hour tries again
-            logger.exception("no-activity check failed")
-        await asyncio.sleep(CHECK_EVERY_SECONDS)
+async def _check_once(app: web.Application) -> None:
+    async with db.session(app) as s:
+        raised = await flag_inactive_clients(s)
+    if raised:
+        logger.info("raised %d no-activity flag(s)", raised)
+
+
+def hourly_checks(app: web.Application) -> Coroutine[object, object, None]:
+    """The check a minute after the start, then every hour, for ever."""
+    return jobs.repeat(
+        functools.partial(_check_once, app), every=CHECK_EVERY_SECONDS, first_after=FIRST_CHECK_SECONDS, what="no-activity check"
+    )
 
 
 async def housekeeping_ctx(app: web.Application) -> AsyncIterator[None]:
-    task = asyncio.create_task(_loop(app))
-    yield
-    task.cancel()
-    try:
-        await task
-    except asyncio.CancelledError:
-        pass
+    async with jobs.in_background(hourly_checks(app)):
+        yield

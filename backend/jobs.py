@@ -7,14 +7,19 @@ run that ended well; a failed run is tried again at the next check.
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from datetime import datetime, timedelta
-from typing import Optional
+from typing import AsyncIterator, Awaitable, Callable, Coroutine, Optional
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from backend.models import JobRun
+
+logger = logging.getLogger(__name__)
 
 
 async def claim(
@@ -59,3 +64,33 @@ async def finish(
             .execution_options(synchronize_session=False)
         )
         await s.commit()
+
+
+# --- background loops -----------------------------------------------------------------------------
+
+
+async def repeat(step: Callable[[], Awaitable[object]], *, every: float, first_after: float, what: str) -> None:
+    """Runs `step` after `first_after` seconds, then every `every` seconds, for ever. A step
+    that fails is logged and does not end the loop: the next round tries again."""
+    await asyncio.sleep(first_after)
+    while True:
+        try:
+            await step()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("%s failed", what)
+        await asyncio.sleep(every)
+
+
+@contextlib.asynccontextmanager
+async def in_background(coroutine: Coroutine[object, object, None]) -> AsyncIterator[None]:
+    """Runs `coroutine` as a task while the block runs (an aiohttp cleanup context's life);
+    cancels it and waits for it to end afterwards."""
+    task = asyncio.create_task(coroutine)
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -28,7 +28,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from backend import db, queries
+from backend import db, jobs, queries
 from backend.api import _json_body
 from backend.channel_models import Reminder, ReminderSettings, TelegramLink
 from backend.channel_settings import CHANNEL_SETTINGS, ChannelSettings
@@ -137,16 +137,13 @@ class ReminderScheduler:
     # The background loop
 
     async def run_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self.settings.reminder_interval_seconds)
-            try:
-                report = await self.tick()
-                if report.sent or report.retry:
-                    logger.info("reminders: %d sent, %d to retry", len(report.sent), len(report.retry))
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # a bad tick must not end the scheduler
-                logger.exception("reminder tick failed")
+        interval = self.settings.reminder_interval_seconds
+        await jobs.repeat(self._tick_and_report, every=interval, first_after=interval, what="reminder tick")
+
+    async def _tick_and_report(self) -> None:
+        report = await self.tick()
+        if report.sent or report.retry:
+            logger.info("reminders: %d sent, %d to retry", len(report.sent), len(report.retry))
 
     async def tick(self) -> TickReport:
         now = self.clock()
@@ -483,12 +480,7 @@ async def scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=RASA_TIMEOUT_SECONDS))
     trigger = RasaTrigger(http, app[CONFIG].rasa_url, settings.rasa_token)
     scheduler = app[SCHEDULER] = ReminderScheduler(app[db.SESSIONMAKER], reader, trigger, settings)
-    task = asyncio.create_task(scheduler.run_forever())
-    yield
-    task.cancel()
-    try:
-        await task
-    except asyncio.CancelledError:
-        pass
+    async with jobs.in_background(scheduler.run_forever()):
+        yield
     await http.close()
     await asyncio.get_running_loop().run_in_executor(None, reader.close)

@@ -156,24 +156,10 @@ async def run_if_due(app: web.Application, now: Optional[datetime] = None) -> Op
     return report
 
 
-async def _loop(app: web.Application) -> None:
-    await asyncio.sleep(FIRST_CHECK_SECONDS)
-    while True:
-        try:
-            await run_if_due(app)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # a failed round must not end the loop; the next check tries again
-            logger.exception("retention purge failed")
-        await asyncio.sleep(CHECK_EVERY_SECONDS)
-
-
 async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
     """Needs the engine and the tracker eraser: append after db.engine_ctx and erasure.eraser_ctx."""
-    task = asyncio.create_task(_loop(app))
-    yield
-    task.cancel()
-    try:
-        await task
-    except asyncio.CancelledError:
-        pass
+    daily_purge = jobs.repeat(
+        functools.partial(run_if_due, app), every=CHECK_EVERY_SECONDS, first_after=FIRST_CHECK_SECONDS, what="retention purge"
+    )
+    async with jobs.in_background(daily_purge):
+        yield

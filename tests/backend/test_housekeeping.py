@@ -97,7 +97,7 @@ async def test_the_app_runs_the_check_on_its_own(quick_housekeeping, aiohttp_cli
     quiet = await consenting_client(client, auth, dossier, an.id, "Stille Sarah")
     await make_quiet(client.app, quiet.id, 30)
     # The first round ran at start (before the client was quiet); run the loop once more.
-    task = asyncio.create_task(housekeeping._loop(client.app))
+    task = asyncio.create_task(housekeeping.hourly_checks(client.app))
     try:
         for _ in range(100):
             if await flags(client.app):
