@@ -11,6 +11,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from backend import db
+from backend.channel_settings import CHANNEL_SETTINGS
 from backend.config import CONFIG
 
 logger = logging.getLogger(__name__)
@@ -49,9 +50,10 @@ async def _database(app: web.Application) -> Dict[str, Any]:
 async def _rasa(app: web.Application) -> Dict[str, Any]:
     """Asks the loaded model to parse a word; the bot's SpacyNLP adds `spacy_pipeline`."""
     url = f"{app[CONFIG].rasa_url}/model/parse"
+    token = app[CHANNEL_SETTINGS].rasa_token  # Rasa's HTTP API answers 401 without it
     body = None
     try:
-        async with app[HTTP_CLIENT].post(url, json={"text": "hallo"}) as response:
+        async with app[HTTP_CLIENT].post(url, json={"text": "hallo"}, params={"token": token} if token else None) as response:
             if response.status == 200:
                 try:
                     body = await response.json(content_type=None)

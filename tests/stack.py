@@ -33,7 +33,7 @@ def commands(env: Dict[str, str]) -> Dict[str, List[str]]:
         "backend": [sys.executable, "-m", "backend", "serve", "--port", env["BACKEND_PORT"]],
         "actions": [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", env["ACTIONS_PORT"]],
         "rasa": [
-            str(VENV_BIN / "rasa"), "run", "--enable-api", "--port", env["RASA_PORT"],
+            str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", env["RASA_TOKEN"], "--port", env["RASA_PORT"],
             "--model", env["RASA_MODEL"], "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
         ],
     }
@@ -54,6 +54,7 @@ class Stack:
             **os.environ,
             "SERVICE_TOKEN": "test-token-" + os.urandom(8).hex(),
             "SESSION_SECRET": Fernet.generate_key().decode(),
+            "RASA_TOKEN": "test-rasa-token-" + os.urandom(8).hex(),
             "OUTBOX_RETRY_SECONDS": "1",
             **(extra_env or {}),
         }

@@ -1,7 +1,8 @@
 """The environment of the three processes: defaults, overridable by the caller's environment.
 
-Development secrets (service token, session key) are generated once into var/secrets.env,
-which is never committed; in production set SERVICE_TOKEN and SESSION_SECRET yourself.
+Development secrets (service token, session key, Rasa's API token) are generated once into
+var/secrets.env, which is never committed; in production set SERVICE_TOKEN, SESSION_SECRET and
+RASA_TOKEN yourself.
 """
 from __future__ import annotations
 
@@ -14,17 +15,32 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRETS_FILE = ROOT / "var" / "secrets.env"
 
 
-def _generated_secrets() -> Dict[str, str]:
+def _new_secret(name: str) -> str:
     from cryptography.fernet import Fernet
 
+    return Fernet.generate_key().decode() if name == "SESSION_SECRET" else secrets.token_urlsafe(32)
+
+
+# RASA_TOKEN: Rasa runs with --auth-token; the backend sends it to Rasa's HTTP API.
+SECRET_NAMES = ("SERVICE_TOKEN", "SESSION_SECRET", "RASA_TOKEN")
+
+
+def _generated_secrets() -> Dict[str, str]:
+    """The secrets of var/secrets.env; a file from before a secret was added gets it appended."""
     if not SECRETS_FILE.exists():
         SECRETS_FILE.parent.mkdir(parents=True, exist_ok=True)
-        SECRETS_FILE.write_text(
-            f"SERVICE_TOKEN={secrets.token_urlsafe(32)}\nSESSION_SECRET={Fernet.generate_key().decode()}\n"
-        )
+        SECRETS_FILE.touch(mode=0o600)
+    text = SECRETS_FILE.read_text()
+    found = {key: value for key, value in (line.split("=", 1) for line in text.splitlines() if "=" in line)}
+    missing = [name for name in SECRET_NAMES if not found.get(name)]
+    if missing:
+        added = {name: _new_secret(name) for name in missing}
+        with SECRETS_FILE.open("a") as out:
+            out.write("\n" if text and not text.endswith("\n") else "")
+            out.writelines(f"{name}={value}\n" for name, value in added.items())
         SECRETS_FILE.chmod(0o600)
-    pairs = (line.split("=", 1) for line in SECRETS_FILE.read_text().splitlines() if "=" in line)
-    return {key: value for key, value in pairs}
+        found.update(added)
+    return found
 
 
 def stack_env(
@@ -58,6 +74,6 @@ def stack_env(
         # Rasa server's peak memory lower (measured by `make bench`, docs/performance.md).
         "MALLOC_ARENA_MAX": "2",
     }
-    if "SERVICE_TOKEN" not in base or "SESSION_SECRET" not in base:
+    if any(name not in base for name in SECRET_NAMES):
         defaults.update(_generated_secrets())
     return {**defaults, **base}

@@ -17,10 +17,13 @@ pytestmark = pytest.mark.asyncio
 HEAD = ScriptDirectory.from_config(db.alembic_config("sqlite://")).get_current_head()
 
 
-async def fake_rasa(aiohttp_server, answer):
+async def fake_rasa(aiohttp_server, answer, token=None):
+    """Rasa's /model/parse; with `token`, as Rasa run with --auth-token: 401 without ?token=."""
     seen = []
 
     async def parse(request):
+        if token is not None and request.query.get("token") != token:
+            return web.json_response({"status": "failure", "reason": "NotAuthenticated"}, status=401)
         seen.append(await request.json())
         return web.json_response(answer)
 
@@ -56,6 +59,14 @@ async def test_status_names_the_spacy_pipeline_of_the_loaded_model(aiohttp_clien
     html = await page.text()
     assert "nl_core_news_sm" in html and "antwoordt" in html
     assert "Set-Cookie" not in page.headers
+
+
+async def test_status_sends_rasa_token_to_rasas_api(aiohttp_client, aiohttp_server, config, monkeypatch):
+    monkeypatch.setenv("RASA_TOKEN", "rasa-api-token")
+    rasa_url, seen = await fake_rasa(aiohttp_server, {"text": "hallo", "spacy_pipeline": "nl_core_news_sm"}, token="rasa-api-token")
+    client = await aiohttp_client(create_app(dataclasses.replace(config, rasa_url=rasa_url)))
+    status = await (await client.get("/api/v1/status")).json()
+    assert status["spacy_pipeline"] == "nl_core_news_sm" and seen == [{"text": "hallo"}]
 
 
 async def test_rasa_without_the_pipeline_key_is_onbekend(aiohttp_client, aiohttp_server, config):

@@ -73,3 +73,12 @@ def test_bad_input_gets_an_answer_and_breaks_nothing(stack, nasty):
 def test_status_page_names_the_spacy_pipeline(stack):
     status = requests.get(f"{stack.env['BACKEND_URL']}/api/v1/status", timeout=10).json()
     assert status["spacy_pipeline"] in {"nl_core_news_sm", "nl_offline_lookup"}
+
+
+def test_rasas_http_api_wants_the_token_and_the_chat_channel_does_not(stack, client):
+    assert stack.say(client["chat_id"], "hallo"), "the REST channel answers without a token"
+    tracker = f"{stack.env['RASA_URL']}/conversations/{client['chat_id']}/tracker"
+    assert requests.get(tracker, timeout=30).status_code == 401
+    assert requests.get(tracker, params={"token": "geraden"}, timeout=30).status_code == 401
+    answer = requests.get(tracker, params={"token": stack.env["RASA_TOKEN"]}, timeout=30)
+    assert answer.status_code == 200 and answer.json()["sender_id"] == client["chat_id"]

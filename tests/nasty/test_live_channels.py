@@ -115,8 +115,8 @@ class WebChat:
     requests: every call is bounded by a timeout, and closing never waits (python-socketio's
     client can hang on disconnect over polling with the installed aiohttp)."""
 
-    def __init__(self, rasa_url: str, session_id: str) -> None:
-        self.rasa_url, self.session_id = rasa_url, session_id
+    def __init__(self, rasa_url: str, session_id: str, rasa_token: str) -> None:
+        self.rasa_url, self.session_id, self.rasa_token = rasa_url, session_id, rasa_token
         self.url = f"{rasa_url}/socket.io/"
         self.http = requests.Session()
         self.events: List[list] = []
@@ -159,7 +159,8 @@ class WebChat:
     def _user_turns(self) -> int:
         """How many user messages Rasa's tracker holds for this conversation (saved at the end of
         each turn)."""
-        tracker = requests.get(f"{self.rasa_url}/conversations/{self.session_id}/tracker", timeout=30).json()
+        url = f"{self.rasa_url}/conversations/{self.session_id}/tracker"
+        tracker = requests.get(url, params={"token": self.rasa_token}, timeout=30).json()
         return sum(event.get("event") == "user" for event in tracker.get("events") or [])
 
     def say(self, text: str) -> List[str]:
@@ -195,7 +196,7 @@ class WebChat:
 
 def test_every_text_in_the_web_chat_gets_a_dutch_answer(stack):
     client = counsellor_and_client(stack, "Bram Peeters")
-    chat = WebChat(stack.env["RASA_URL"], client["chat_id"])
+    chat = WebChat(stack.env["RASA_URL"], client["chat_id"], stack.env["RASA_TOKEN"])
     problems = []
     try:
         assert "computerprogramma" in " ".join(chat.say("hallo")), "the opening, with the consent question"

@@ -75,9 +75,15 @@ class Cluster(Stack):
         return time.monotonic() - started
 
 
-def rasa_argv(port: int, model: str, endpoints: Path | str = "endpoints.yml", credentials: Path | str = "credentials.yml") -> List[str]:
+def rasa_argv(
+    port: int, model: str, endpoints: Path | str = "endpoints.yml", credentials: Path | str = "credentials.yml",
+    *, token: Optional[str] = None,
+) -> List[str]:
+    """`token`: Rasa's HTTP API answers only requests with ?token=<token> (the set-up passes
+    RASA_TOKEN); without one the API is open to anyone who reaches the port."""
+    auth = ["--auth-token", token] if token else []
     return [
-        str(VENV_BIN / "rasa"), "run", "--enable-api", "--port", str(port), "--model", str(model),
+        str(VENV_BIN / "rasa"), "run", "--enable-api", *auth, "--port", str(port), "--model", str(model),
         "--endpoints", str(endpoints), "--credentials", str(credentials),
     ]
 
@@ -233,7 +239,7 @@ def start_scaleout(
         urls = {}
         for index, name in enumerate(names):
             port = cluster.env[port_variable(name)]
-            cluster.spawn(name, rasa_argv(port, model, ENDPOINTS))
+            cluster.spawn(name, rasa_argv(port, model, ENDPOINTS, token=cluster.env["RASA_TOKEN"]))
             urls[name] = f"http://127.0.0.1:{port}/version"
             if index == 0 and len(names) > 1:
                 # The first server creates the tracker store's table; the others load their

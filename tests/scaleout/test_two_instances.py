@@ -78,7 +78,9 @@ def asks_to_confirm(answers: List[dict]) -> bool:
 
 
 def tracker_events(setup: ScaleOut, where: str, chat: str) -> List[dict]:
-    response = requests.get(f"{setup.url(where)}/conversations/{chat}/tracker", timeout=TURN_TIMEOUT_SECONDS)
+    response = requests.get(
+        f"{setup.url(where)}/conversations/{chat}/tracker", params={"token": setup.env["RASA_TOKEN"]}, timeout=TURN_TIMEOUT_SECONDS
+    )
     response.raise_for_status()
     return response.json()["events"]
 

@@ -1,0 +1,27 @@
+"""tools/stack_env.py: the development secrets in var/secrets.env, generated once."""
+from __future__ import annotations
+
+import stat
+
+from tools import stack_env
+
+
+def test_a_secrets_file_from_before_rasa_token_keeps_its_secrets_and_gets_one(tmp_path, monkeypatch):
+    secrets_file = tmp_path / "secrets.env"
+    secrets_file.write_text("SERVICE_TOKEN=old-service\nSESSION_SECRET=old-session")  # no final newline
+    monkeypatch.setattr(stack_env, "SECRETS_FILE", secrets_file)
+
+    env = stack_env.stack_env({}, var_dir=tmp_path)
+    assert (env["SERVICE_TOKEN"], env["SESSION_SECRET"]) == ("old-service", "old-session")
+    assert len(env["RASA_TOKEN"]) >= 32
+    again = stack_env.stack_env({}, var_dir=tmp_path)
+    assert again["RASA_TOKEN"] == env["RASA_TOKEN"] and secrets_file.read_text().count("RASA_TOKEN=") == 1
+    assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+    assert stack_env.stack_env({"RASA_TOKEN": "mine"}, var_dir=tmp_path)["RASA_TOKEN"] == "mine"
+
+
+def test_a_new_secrets_file_holds_all_three(tmp_path, monkeypatch):
+    monkeypatch.setattr(stack_env, "SECRETS_FILE", tmp_path / "var" / "secrets.env")
+    env = stack_env.stack_env({}, var_dir=tmp_path)
+    assert all(env[name] for name in stack_env.SECRET_NAMES)
+    assert stat.S_IMODE((tmp_path / "var" / "secrets.env").stat().st_mode) == 0o600
