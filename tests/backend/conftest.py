@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-from .fixtures import PASSWORD, Dossier  # noqa: F401 (Dossier: test_housekeeping.py still imports it from here)
+from .fixtures import PASSWORD
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -89,7 +89,7 @@ def quick_housekeeping(monkeypatch):
 
 
 async def test_the_app_runs_the_check_on_its_own(quick_housekeeping, aiohttp_client, app, auth):
-    from .conftest import Dossier
+    from .fixtures import Dossier
 
     client = await aiohttp_client(app)
     dossier = Dossier(client.app)
