@@ -17,6 +17,17 @@ three things in Rasa that cost time on every turn, without changing what Rasa do
    session and connection per call, and encode the request body with ujson.
 3. Event types are looked up in a table; Rasa searches every subclass of `Event` for every
    event it loads from the tracker store.
+4. Once a model is loaded, the objects it consists of (millions: TensorFlow, spaCy, the
+   lexicons) are moved out of the garbage collector's reach with `gc.freeze()`. Without it,
+   every full collection walks them all: 0.5 to 0.7 s each, every 10 to 15 s under load, a
+   pause for every conversation in progress.
+5. A TensorFlow model (DIET) is loaded for prediction without a training step. Rasa creates
+   the model's weights by training it on one example (`fit`), which traces the whole training
+   graph with its gradients and optimizer: 34 s and 600 MiB of the server's 1.45 GB. Here one
+   forward pass creates the same weights, the saved weights are restored into them (every one
+   of them, or the load fails), and the prediction function is traced as Rasa does. The
+   predictions are the same (`tests/scaleout/test_rasa_parts.py`). Loading for fine-tuning
+   (`rasa train --finetune`) stays Rasa's.
 
 `TunedSQLTrackerStore` is Rasa's SQL tracker store that, on SQLite, keeps its connections
 open (Rasa would open the file anew for every read and write) and uses the write-ahead log
@@ -27,6 +38,7 @@ On PostgreSQL it is Rasa's SQL tracker store as it is.
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import json
 import logging
@@ -39,12 +51,14 @@ import aiohttp
 import rasa
 import rasa.shared.utils.common as rasa_common
 import sqlalchemy as sa
+from rasa.core import agent as rasa_agent
 from rasa.core.actions import action as rasa_action
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core import events as rasa_events
 from rasa.utils import endpoints as rasa_endpoints
+from rasa.utils.tensorflow import models as rasa_tf_models
 
 logger = logging.getLogger(__name__)
 
@@ -182,14 +196,62 @@ def _resolve_by_type(type_name: Text, default: Optional[Type[rasa_events.Event]]
 _original_resolve_by_type = rasa_events.Event.resolve_by_type
 
 
+# --- 4. a loaded model out of the garbage collector's way -----------------------------------------
+
+_original_load_model = rasa_agent.Agent.load_model
+
+
+def _load_model_and_freeze(self: rasa_agent.Agent, *args: Any, **kwargs: Any) -> None:
+    # A model loaded before (a new one through the HTTP API) becomes collectable again.
+    gc.unfreeze()
+    _original_load_model(self, *args, **kwargs)
+    # What the loading left as garbage goes first; what is left lives as long as the model.
+    gc.collect()
+    gc.freeze()
+
+
+# --- 5. TensorFlow models loaded for prediction only ----------------------------------------------
+
+_original_rasa_model_load = rasa_tf_models.RasaModel.load.__func__
+
+
+def _load_for_prediction(
+    cls: Type[rasa_tf_models.RasaModel],
+    model_file_name: Text,
+    model_data_example: Any,
+    predict_data_example: Any = None,
+    finetune_mode: bool = False,
+    *args: Any,
+    **kwargs: Any,
+) -> rasa_tf_models.RasaModel:
+    if finetune_mode or predict_data_example is None:
+        return _original_rasa_model_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs)
+    from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
+
+    model = cls(*args, **kwargs)
+    batch, _ = RasaBatchDataGenerator(model_data_example, batch_size=1)[0]
+    model._training = True  # as in Rasa's train step, so that training-only layers are built too
+    model.batch_loss(batch)  # one forward pass, eager: creates every weight of the model
+    model._training = None
+    restored = model.load_weights(model_file_name)
+    restored.expect_partial()  # the optimizer's state in the file is not needed to predict
+    restored.assert_existing_objects_matched()  # but every weight of the model is restored
+    # Traces the prediction function, as Rasa's load does (after the weights: DIET computes
+    # its label embeddings from them once).
+    model.run_inference(predict_data_example)
+    return model
+
+
 def install() -> None:
-    """Applies the three changes (done on import; calling it again changes nothing)."""
+    """Applies the five changes (done on import; calling it again changes nothing)."""
     if not rasa.__version__.startswith("3.6."):
         logger.warning("deploy.rasa_tuning is made for Rasa 3.6; Rasa %s runs without its changes", rasa.__version__)
         return
     rasa_action.RemoteAction._validate_action_result = _validate_action_result
     rasa_endpoints.EndpointConfig.session = _shared_session
     rasa_events.Event.resolve_by_type = staticmethod(_resolve_by_type)
+    rasa_agent.Agent.load_model = _load_model_and_freeze
+    rasa_tf_models.RasaModel.load = classmethod(_load_for_prediction)
 
 
 install()
