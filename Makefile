@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # What a trained model depends on: retrain when any of it changes.
 BOT_INPUTS := config.yml bot/domain.yml $(shell find bot/data bot/nlu bot/lexicon.py -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) var/spacy/pipeline-in-use
 
-.PHONY: help setup train validate test pytest test-stories nlu-report run bench load
+.PHONY: help setup train validate test pytest test-stories nlu-report run bench load profile
 
 help:
 	@echo "make run    start the bot, the action server and the backend"
@@ -21,6 +21,7 @@ help:
 	@echo "make train  train the Rasa model into models/ (skipped when nothing changed)"
 	@echo "make nlu-report  scores on the held-out NLU split, into docs/nlu/"
 	@echo "make bench  latency and memory against a bare rasa init bot, into docs/"
+	@echo "make profile  where our Rasa server spends its time per turn (py-spy), into var/bench/profile/"
 	@echo "make load   20 clients chatting at once through the whole stack; checks every confirmed insight arrived (docs/load.json)"
 
 setup:
@@ -67,3 +68,8 @@ bench: train
 LOAD_ARGS ?= --conversations 20 --turns 20
 load: train
 	$(PY) -m bench.loadrun $(LOAD_ARGS)
+
+# A py-spy profile of our Rasa server during the benchmark conversation (bench/profile.py).
+profile: train
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[profile]"
+	$(PY) -m bench.profile $(PROFILE_ARGS)
