@@ -65,7 +65,7 @@ def profile(conversations: int, concurrency: int, collapsed: Path) -> None:
     try:
         cluster.start("backend", "actions")
         port = free_port()
-        seconds = start_rasa(cluster, "ours_rasa", rasa_argv(port, cluster.env["RASA_MODEL"]), port, "hallo")
+        seconds = start_rasa(cluster, "ours_rasa", rasa_argv(port, cluster.env["RASA_MODEL"], token=cluster.env["RASA_TOKEN"]), port, "hallo")
         log(f"profile: our Rasa server answers {seconds} s after its start")
         create_counsellor(cluster)
         chats = create_clients(cluster, 2 + conversations * concurrency)
