@@ -4,16 +4,21 @@ silence.
 
 When the action server is down, Rasa logs the failed action and stops the turn: the client
 would get no answer at all. Every message of ours gets at least one reply, so a turn in which
-nothing was sent means something failed on our side.
+nothing was sent means something failed on our side. A turn that raises (the tracker store
+unreachable, a lock not obtained) gets the apology too; the error is logged here without the
+client's message, which Rasa's channels would have written into the log with it.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.channels.limits import limit_text
 from bot.channels.ratelimit import OnNewMessage, SenderRateLimiter, limit_per_sender, shared_limiter
+
+logger = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, er ging iets mis aan mijn kant. Probeer het zo meteen nog eens."
 
@@ -41,6 +46,8 @@ def apologise_when_silent(on_new_message: OnNewMessage) -> OnNewMessage:
         counting = message.output_channel = CountingOutput(channel)
         try:
             await on_new_message(message)
+        except Exception as error:  # not CancelledError: a cancelled turn is not answered
+            logger.error("a turn failed (%s) after %d answer(s)", type(error).__name__, counting.count, exc_info=True)
         finally:
             message.output_channel = channel
         if not counting.count:

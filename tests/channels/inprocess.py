@@ -3,7 +3,8 @@ stand-in for Rasa's agent: the channel code runs as in `rasa run`, without a tra
 
 Rasa registers channels with rasa.core.channels.channel.register, which hands every message to
 app.ctx.agent.handle_message; FakeAgent answers "Je zei: ..." through the message's output
-channel, as Rasa does, or nothing at all for a text in SILENT (as when the action server is down).
+channel, as Rasa does, or nothing at all for a text in SILENT (as when the action server is down);
+for a text in FAILING it raises, as Rasa does when the tracker store cannot be reached.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import socketio
 from sanic import Sanic
 
 SILENT = "stil"
+FAILING = "kapot: mijn geheime zin"
 WAIT_SECONDS = 10
 # As sanic-testing does: lets Sanic start several apps in one process (its start-up rewrites
 # some of its own methods, which fails the second time unless in test mode).
@@ -36,6 +38,8 @@ class FakeAgent:
 
     async def handle_message(self, message) -> None:
         self.handled.append((message.sender_id, message.text))
+        if message.text == FAILING:
+            raise RuntimeError("the tracker store cannot be reached")
         if message.text != SILENT:
             await message.output_channel.send_response(message.sender_id, {"text": f"Je zei: {message.text}"})
 

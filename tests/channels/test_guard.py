@@ -16,7 +16,7 @@ from bot.channels.socketio import SocketIOInput
 from bot.channels.telegram import TelegramInput
 
 from .fake_telegram import TOKEN, FakeTelegram, UpdateFactory
-from .inprocess import SILENT, WAIT_SECONDS, WebChat, serve
+from .inprocess import FAILING, SILENT, WAIT_SECONDS, WebChat, serve
 
 pytestmark = pytest.mark.asyncio
 
@@ -98,6 +98,14 @@ async def test_rest_apologises_when_rasa_says_nothing(http):
         assert await rest_say(http, base, "chat-a", "hallo") == ["Je zei: hallo"], "no apology when Rasa answered"
 
 
+async def test_rest_apologises_when_the_turn_fails_and_keeps_the_message_out_of_the_log(http, caplog):
+    async with serve(rest_channel(SenderRateLimiter())) as (base, _):
+        assert await rest_say(http, base, "chat-a", FAILING) == [APOLOGY]
+        assert await rest_say(http, base, "chat-a", "hallo") == ["Je zei: hallo"]
+    assert "a turn failed (RuntimeError)" in caplog.text
+    assert "geheime zin" not in caplog.text
+
+
 # socket.io (the web chat page)
 
 
@@ -119,6 +127,13 @@ async def test_web_chat_apologises_when_rasa_says_nothing():
             assert await chat.say(SILENT) == APOLOGY
             assert await chat.say("hallo") == "Je zei: hallo"
             assert chat.received.empty(), "no apology when Rasa answered"
+
+
+async def test_web_chat_apologises_when_the_turn_fails():
+    async with serve(socketio_channel(SenderRateLimiter())) as (base, _):
+        async with WebChat(base, "chat-a") as chat:
+            assert await chat.say(FAILING) == APOLOGY
+            assert await chat.say("hallo") == "Je zei: hallo"
 
 
 async def test_one_client_has_one_limit_whatever_the_channel(http):
