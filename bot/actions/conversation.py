@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -35,12 +35,14 @@ class ActionGreet(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         summary = await dossier.summary(tracker.sender_id) or {}
+        if "formal" in summary and bool(summary["formal"]) != bool(tracker.get_slot("formal_address")):
+            # Rasa picks the je/u variant of a response before it applies this action's
+            # events: set the slot first, then greet in a second run of this action.
+            return [SlotSet("formal_address", bool(summary["formal"])), FollowupAction(self.name())]
         events: List[Dict[Text, Any]] = []
-        if "formal" in summary:
-            events.append(SlotSet("formal_address", bool(summary["formal"])))
         topic = summary.get("last_topic")
         last_seen = _last_activity(summary)
-        formal = bool(summary.get("formal", tracker.get_slot("formal_address")))
+        formal = bool(tracker.get_slot("formal_address"))
         if topic in TOPIC_NAMES:
             dispatcher.utter_message(response="utter_greet_returning", topic=topic_name(topic, formal))
             events.append(SlotSet("last_topic", topic))

@@ -70,6 +70,14 @@ def test_bad_input_gets_an_answer_and_breaks_nothing(stack, nasty):
     assert stack.say("nasty-input-chat", "hallo"), "the bot still answers afterwards"
 
 
+def test_a_restart_is_answered_in_dutch_and_the_next_hello_starts_over(stack):
+    chat = "restart-chat"
+    assert "computerprogramma" in texts(stack.say(chat, "hallo"))
+    restarted = texts(stack.say(chat, "/restart"))
+    assert "opnieuw" in restarted and "mis" not in restarted, "a restart is not an error"
+    assert "computerprogramma" in texts(stack.say(chat, "hallo"))
+
+
 def test_status_page_names_the_spacy_pipeline(stack):
     status = requests.get(f"{stack.env['BACKEND_URL']}/api/v1/status", timeout=10).json()
     assert status["spacy_pipeline"] in {"nl_core_news_sm", "nl_offline_lookup"}
