@@ -33,7 +33,8 @@ import aiohttp
 from bench.load import PhaseResult, Script, Turn, run_phase
 from bench.procinfo import cpu_seconds, peak_rss_mib
 from bench.run import BENCH_ENV, create_clients, create_counsellor, git_commit, now, start_rasa
-from tests.scaleout.cluster import Cluster, rasa_argv
+from tests.scaleout.cluster import Cluster
+from tests.stack import rasa_argv
 from tools.stack_env import ROOT
 
 DEFAULT_OUT = ROOT / "docs" / "load.json"

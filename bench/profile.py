@@ -19,8 +19,8 @@ from typing import Dict, List, Optional, Tuple
 
 from bench.conversations import QualitiesConversation
 from bench.run import BENCH_ENV, create_clients, create_counsellor, log, phase, start_rasa
-from tests.scaleout.cluster import Cluster, rasa_argv
-from tests.stack import VENV_BIN, free_port
+from tests.scaleout.cluster import Cluster
+from tests.stack import VENV_BIN, free_port, rasa_argv
 from tools.stack_env import ROOT
 
 OUT_DIR = ROOT / "var" / "bench" / "profile"

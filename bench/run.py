@@ -31,8 +31,8 @@ from bench.conversations import QualitiesConversation, ReferenceConversation
 from bench.load import PhaseResult, merge, run_phase, say
 from bench.procinfo import cpu_seconds, peak_rss_mib
 from bench.report import write_outputs
-from tests.scaleout.cluster import Cluster, Unavailable, port_variable, rasa_argv, start_scaleout
-from tests.stack import VENV_BIN, free_port
+from tests.scaleout.cluster import Cluster, Unavailable, port_variable, start_scaleout
+from tests.stack import VENV_BIN, free_port, rasa_argv
 from tools.stack_env import ROOT
 
 DOCS = ROOT / "docs"

@@ -6,8 +6,9 @@ The Rasa server loads this module through its endpoints file, as its tracker sto
       type: deploy.rasa_tuning.TunedSQLTrackerStore
       url: ${TRACKER_STORE_URL}
 
-Rasa imports it while it loads the model, before the first message. Importing it changes
-three things in Rasa that cost time on every turn, without changing what Rasa does:
+Rasa imports it when it creates the tracker store, before it loads the model. Importing it
+changes five things in Rasa that cost time on every turn, or memory and time at start-up,
+without changing what Rasa does:
 
 1. Answers of the action server are validated with a validator built once. Rasa's
    `RemoteAction` calls `jsonschema.validate`, which first checks the large events schema

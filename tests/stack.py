@@ -28,14 +28,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def rasa_argv(
+    port: int | str, model: str, endpoints: Path | str = "endpoints.yml", credentials: Path | str = "credentials.yml",
+    *, token: Optional[str] = None,
+) -> List[str]:
+    """`token`: Rasa's HTTP API answers only requests with ?token=<token> (the set-up passes
+    RASA_TOKEN); without one the API is open to anyone who reaches the port."""
+    auth = ["--auth-token", token] if token else []
+    return [
+        str(VENV_BIN / "rasa"), "run", "--enable-api", *auth, "--port", str(port), "--model", str(model),
+        "--endpoints", str(endpoints), "--credentials", str(credentials),
+    ]
+
+
 def commands(env: Dict[str, str]) -> Dict[str, List[str]]:
     return {
         "backend": [sys.executable, "-m", "backend", "serve", "--port", env["BACKEND_PORT"]],
         "actions": [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "bot.actions", "--port", env["ACTIONS_PORT"]],
-        "rasa": [
-            str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", env["RASA_TOKEN"], "--port", env["RASA_PORT"],
-            "--model", env["RASA_MODEL"], "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-        ],
+        "rasa": rasa_argv(env["RASA_PORT"], env["RASA_MODEL"], token=env["RASA_TOKEN"]),
     }
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-from tests.stack import STARTUP_TIMEOUT_SECONDS, VENV_BIN, Stack, free_port
+from tests.stack import STARTUP_TIMEOUT_SECONDS, Stack, free_port, rasa_argv
 from tools.readiness import wait_until_ready
 from tools.stack_env import ROOT
 
@@ -73,19 +73,6 @@ class Cluster(Stack):
         self.spawn(name, argv, cwd=cwd, env=env)
         self.wait_ready({name: ready_url}, timeout_seconds)
         return time.monotonic() - started
-
-
-def rasa_argv(
-    port: int, model: str, endpoints: Path | str = "endpoints.yml", credentials: Path | str = "credentials.yml",
-    *, token: Optional[str] = None,
-) -> List[str]:
-    """`token`: Rasa's HTTP API answers only requests with ?token=<token> (the set-up passes
-    RASA_TOKEN); without one the API is open to anyone who reaches the port."""
-    auth = ["--auth-token", token] if token else []
-    return [
-        str(VENV_BIN / "rasa"), "run", "--enable-api", *auth, "--port", str(port), "--model", str(model),
-        "--endpoints", str(endpoints), "--credentials", str(credentials),
-    ]
 
 
 # --- the engines the set-up runs on -----------------------------------------------------------------

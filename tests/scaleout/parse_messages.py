@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from typing import Any, Dict, List
 
+from bench.procinfo import peak_rss_mib
 from tools.stack_env import ROOT
 
 TEST_SPLIT = ROOT / "tests" / "nlu" / "test_split.yml"
@@ -30,11 +32,6 @@ def summary(parsed: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-def peak_rss_mib() -> int:
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM"))
-
-
 async def parse_all(model: str) -> List[Dict[str, Any]]:
     from rasa.core.agent import Agent
 
@@ -45,4 +42,4 @@ async def parse_all(model: str) -> List[Dict[str, Any]]:
 if __name__ == "__main__":
     if "--tuned" in sys.argv:
         import deploy.rasa_tuning  # noqa: F401 (changes Rasa on import)
-    print(json.dumps({"parsed": asyncio.run(parse_all(sys.argv[1])), "peak_rss_mib": peak_rss_mib()}, ensure_ascii=False))
+    print(json.dumps({"parsed": asyncio.run(parse_all(sys.argv[1])), "peak_rss_mib": peak_rss_mib(os.getpid())}, ensure_ascii=False))
