@@ -53,6 +53,10 @@ class ValidateInsightReviewForm(FormValidationAction):
         points, index = _points_and_index(tracker)
         if index >= len(points):
             return {"point_decision": "done"}
+        if value is None:
+            # Not an answer: the form validates the slot when start_review empties it, before
+            # the first point is even asked.
+            return {"point_decision": None}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         point = dict(points[index])
         if intent == "affirm":

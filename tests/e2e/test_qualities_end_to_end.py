@@ -2,10 +2,14 @@
 Dutch, and the confirmed qualities are in the dossier export."""
 from __future__ import annotations
 
+import re
+
 import pytest
 import requests
+import yaml
 
 from tests.stack import Stack
+from tools.stack_env import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +26,16 @@ def client(stack):
     return stack.admin("clients", "create", "--counsellor", "an@example.org", "--name", "Anaïs De Smet")
 
 
+# What the bot says when an answer had nothing in it ("weet ik niet").
+REASKS = [variant["text"] for variant in yaml.safe_load((ROOT / "bot" / "domain.yml").read_text())["responses"]["utter_reask_free_text"]]
+
+
 def texts(answers):
     return " ".join(answer.get("text", "") for answer in answers)
+
+
+def words(text):
+    return set(re.findall(r"\w+", text.lower()))
 
 
 def test_new_client_consents_does_the_qualities_exercise_and_the_counsellor_gets_it(stack, client):
@@ -44,6 +56,7 @@ def test_new_client_consents_does_the_qualities_exercise_and_the_counsellor_gets
 
     first = texts(stack.say(chat, "Mijn collega's noemen mij behulpzaam."))
     assert "geduldig" in first and "1" in first
+    assert not any(reask in first for reask in REASKS), "the review starts without asking to try again"
     assert "nauwkeurig" in texts(stack.say(chat, "/affirm"))
     assert "behulpzaam" in texts(stack.say(chat, "/affirm"))
     quadrant = texts(stack.say(chat, "/deny"))
@@ -76,6 +89,18 @@ def test_a_restart_is_answered_in_dutch_and_the_next_hello_starts_over(stack):
     restarted = texts(stack.say(chat, "/restart"))
     assert "opnieuw" in restarted and "mis" not in restarted, "a restart is not an error"
     assert "computerprogramma" in texts(stack.say(chat, "hallo"))
+
+
+def test_after_a_restart_a_client_who_agreed_is_not_asked_again_and_keeps_u(stack, client):
+    linked = stack.admin("clients", "create", "--counsellor", "an@example.org", "--name", "Marc Wouters")
+    chat = linked["chat_id"]
+    assert "computerprogramma" in texts(stack.say(chat, "hallo"))
+    stack.say(chat, "/affirm")
+    assert "u" in words(texts(stack.say(chat, "/use_formal_address")))
+    assert "uw dossier" in texts(stack.say(chat, "/restart"))
+    again = texts(stack.say(chat, "hallo"))
+    assert "computerprogramma" not in again, "consent is in the dossier: not asked a second time"
+    assert "u" in words(again) and not words(again) & {"je", "jij", "jouw"}, again
 
 
 def test_status_page_names_the_spacy_pipeline(stack):
