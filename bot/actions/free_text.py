@@ -18,17 +18,38 @@ _NO_ANSWER = re.compile(
     re.IGNORECASE,
 )
 
+# Thanks, greetings and "ok" on their own: polite, but nothing to write in the dossier
+# ("bedankt" is not the name of someone in the client's network). "ja" and "nee" are left
+# out on purpose ("nee" answers "has anyone told you so?"), and so are "goed" or "prima",
+# which can describe how well a job fits.
+_COURTESY_WORDS = frozenset(
+    "bedankt dank danku dankje dankjewel dankuwel je u wel merci thanks thank you thx "
+    "ok oke oké okay okee oki "
+    "hallo hoi hey hi dag goeiemorgen goedemorgen goeiemiddag goedemiddag goeienavond goedenavond".split()
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def is_courtesy_only(text: str) -> bool:
+    words = _WORD.findall(text.lower())
+    return bool(words) and all(word in _COURTESY_WORDS for word in words)
+
 
 def is_real_answer(text: str | None) -> bool:
     if not text or not text.strip():
         return False
-    if _NO_ANSWER.match(text):
+    if _NO_ANSWER.match(text) or is_courtesy_only(text):
         return False
     return any(character.isalpha() for character in text)
 
 
 def accept_or_reask(slot: str, text: Any, retries: float | None, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
-    """Returns the slot events for a free-text answer: keep it, re-ask it, or skip it."""
+    """Returns the slot events for a free-text answer: keep it, re-ask it, or skip it.
+
+    None is no answer at all (an action emptied the slot, and Rasa validates every slot set
+    since the client's last message): it is not re-asked."""
+    if text is None:
+        return {slot: None}
     if isinstance(text, str) and is_real_answer(text):
         return {slot: text.strip()[:MAX_ANSWER_CHARS], "retries": 0}
     tries = int(retries or 0) + 1

@@ -2,6 +2,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.free_text import SKIPPED
+from bot.actions.network import ValidateNetworkForm
 from bot.actions.qualities import ActionAskQualityWords, ActionProposeQualities, ValidateQualitiesForm
 from bot.actions.review import ActionStoreInsights, ValidateInsightReviewForm
 from tests.actions.conftest import DOMAIN
@@ -38,6 +39,18 @@ async def test_dont_know_is_asked_again_then_skipped(make_tracker):
     second = await form.validate_quality_situation("", dispatcher, make_tracker({"retries": 1}), DOMAIN)
     assert second == {"quality_situation": SKIPPED, "retries": 0}
     assert responses(dispatcher) == ["utter_reask_free_text", "utter_offer_skip"]
+
+
+async def test_thanks_or_a_greeting_alone_is_asked_again_but_a_short_answer_is_kept(make_tracker):
+    form = ValidateNetworkForm()
+    for courtesy in ["bedankt", "Dank je wel!", "oké", "ok, merci", "hallo"]:
+        dispatcher = CollectingDispatcher()
+        result = await form.validate_network_choice(courtesy, dispatcher, make_tracker({"retries": 0}), DOMAIN)
+        assert result == {"network_choice": None, "retries": 1}, courtesy
+        assert responses(dispatcher) == ["utter_reask_free_text"]
+    for answer in ["Tom", "dag Ilse, heb je even tijd?", "nee"]:
+        result = await form.validate_network_choice(answer, CollectingDispatcher(), make_tracker({"retries": 0}), DOMAIN)
+        assert result == {"network_choice": answer, "retries": 0}, answer
 
 
 async def test_yes_after_a_proposal_takes_the_proposal(make_tracker):
