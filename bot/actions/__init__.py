@@ -11,4 +11,5 @@ from bot.actions import (  # noqa: F401
     qualities,
     review,
     safety,
+    session,
 )

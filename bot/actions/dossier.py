@@ -20,6 +20,7 @@ from bot.actions.dossier_client import (
     DossierError,
     DossierRejected,
     DossierUnavailable,
+    Profile,
 )
 from bot.actions.outbox import Outbox
 from bot.actions.settings import settings
@@ -162,6 +163,16 @@ async def set_address(chat_id: str, formal: bool) -> str:
 
 async def update_action(chat_id: str, action_id: int, status: str, obstacle: Optional[str] = None) -> str:
     return await _write(chat_id, "action_update", {"action_id": action_id, "status": status, "obstacle": obstacle})
+
+
+async def profile(chat_id: str) -> Optional[Profile]:
+    """Consent and je/u as the dossier has them; None for an unlinked chat or when the
+    dossier cannot be reached now."""
+    try:
+        return await client().profile(chat_id)
+    except DossierError:
+        logger.info("No dossier profile for this chat", exc_info=True)
+        return None
 
 
 async def summary(chat_id: str) -> Optional[Dict[str, Any]]:

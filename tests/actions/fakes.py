@@ -13,6 +13,7 @@ class FakeDossierClient:
         self.topic: Optional[str] = None
         self.actions: List[Dict[str, Any]] = []
         self.down = False
+        self.formal = False
 
     def _check(self, chat_id: str) -> None:
         if self.down:
@@ -22,7 +23,7 @@ class FakeDossierClient:
 
     async def profile(self, chat_id: str) -> Profile:
         self._check(chat_id)
-        return Profile(client_id=1, name="Test", consent_given=self.consent[chat_id], formal=False)
+        return Profile(client_id=1, name="Test", consent_given=self.consent[chat_id], formal=self.formal)
 
     async def send(self, chat_id: str, kind: str, payload: Dict[str, Any]) -> Dict[str, Any]:
         self._check(chat_id)
@@ -56,7 +57,7 @@ class FakeDossierClient:
         grouped: Dict[str, List[str]] = {}
         for insight in self.writes["insight"]:
             grouped.setdefault(insight["category"], []).append(insight["value"])
-        return {"last_topic": self.topic, "last_activity_at": None, "insights": grouped, "open_actions": await self.open_actions(chat_id), "formal": False}
+        return {"last_topic": self.topic, "last_activity_at": None, "insights": grouped, "open_actions": await self.open_actions(chat_id), "formal": self.formal}
 
     async def open_actions(self, chat_id: str) -> List[Dict[str, Any]]:
         self._check(chat_id)
