@@ -758,11 +758,13 @@ class _Context:
     """Chooses quality or motive for a form both lexicons use, such as 'creativiteit'.
 
     First the cue words of its sentence ('ik heb', 'kan' against 'wil', 'belangrijk'), then
-    the other matches in the text, then the lexicon whose canonical value it is.
+    what the bot's question asked for, then the other matches in the text, then the lexicon
+    whose canonical value it is.
     """
 
-    def __init__(self, tokens: List[_Token], found: List[_Raw]) -> None:
+    def __init__(self, tokens: List[_Token], found: List[_Raw], asked_for: Optional[str] = None) -> None:
         self.tokens = tokens
+        self.asked_for = {QUALITY: int(asked_for == QUALITY), MOTIVE: int(asked_for == MOTIVE)}
         self.others = {QUALITY: 0, MOTIVE: 0}
         for raw in found:
             if len({sense.entity for sense in raw.senses}) == 1:
@@ -787,7 +789,7 @@ class _Context:
     def resolve(self, raw: _Raw) -> _Sense:
         if len({sense.entity for sense in raw.senses}) == 1:
             return raw.senses[0]
-        for scores in (self._sentence_cues(raw), self.others):
+        for scores in (self._sentence_cues(raw), self.asked_for, self.others):
             if scores[QUALITY] != scores[MOTIVE]:
                 winner = max(scores, key=scores.__getitem__)
                 break
@@ -798,11 +800,13 @@ class _Context:
         return next(sense for sense in raw.senses if sense.entity == winner)
 
 
-def extract(text: str, lemmas: list[str] | None = None) -> List[Match]:
+def extract(text: str, lemmas: list[str] | None = None, asked_for: Optional[str] = None) -> List[Match]:
     """Qualities and motives in `text`, in text order, without overlaps.
 
     `lemmas` are the lemmas of the text's tokens from spaCy, in order; they are aligned to
-    this module's own tokens and matched next to the surface forms.
+    this module's own tokens and matched next to the surface forms. `asked_for` (QUALITY or
+    MOTIVE) is what the question the text answers asked about: a form both lexicons use
+    ("zelfstandigheid") goes to it unless its own sentence says otherwise.
     """
     if not text or not isinstance(text, str):
         return []
@@ -811,7 +815,7 @@ def extract(text: str, lemmas: list[str] | None = None) -> List[Match]:
     if lemmas:
         _attach_lemmas(tokens, lemmas)
     found = _find_raw(lexicon, tokens)
-    context = _Context(tokens, found)
+    context = _Context(tokens, found, asked_for)
     sarcastic = _is_sarcastic(text)
     matches: List[Match] = []
     previous_end = 0

@@ -20,7 +20,7 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[1]
 LEXICON_DIR = ROOT / "bot" / "data" / "lexicon"
 # Forms both lexicons use on purpose; extract() picks one from the context.
-SHARED_FORMS = {"creativiteit", "verantwoordelijkheid", "zelfstandig werken"}
+SHARED_FORMS = {"creativiteit", "verantwoordelijkheid", "zelfstandig werken", "zelfstandigheid", "onafhankelijkheid"}
 
 
 def found(text, lemmas=None):
@@ -207,6 +207,21 @@ def test_motives(text, expected):
 )
 def test_forms_shared_by_a_quality_and_a_motive_follow_the_context(text, expected):
     assert [m.entity for m in extract(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, asked_for, expected",
+    [
+        ("Zelfstandigheid.", MOTIVE, [(MOTIVE, "autonomie")]),  # the top-three question
+        ("Zelfstandigheid.", QUALITY, [(QUALITY, "zelfstandig")]),
+        ("Zelfstandigheid.", None, [(QUALITY, "zelfstandig")]),
+        ("Creativiteit.", QUALITY, [(QUALITY, "creatief")]),
+        ("Ik heb veel creativiteit.", MOTIVE, [(QUALITY, "creatief")]),  # its sentence says "heb"
+        ("Zelfstandigheid, zekerheid en mensen helpen.", MOTIVE, [(MOTIVE, "autonomie"), (MOTIVE, "zekerheid"), (MOTIVE, "anderen helpen")]),
+    ],
+)
+def test_a_shared_form_goes_to_what_the_question_asked_for(text, asked_for, expected):
+    assert [(m.entity, m.value) for m in extract(text, asked_for=asked_for)] == expected
 
 
 @pytest.mark.parametrize(

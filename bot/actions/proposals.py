@@ -13,12 +13,13 @@ _LIST_SEPARATORS = re.compile(r"\s*(?:,|;|/|\n|\ben\b|\bof\b)\s*", re.IGNORECASE
 
 
 def recognised(entity: str, *texts: Optional[str]) -> List[str]:
-    """Canonical qualities or motives the lexicon finds in the texts, in order, without negated ones."""
+    """Canonical qualities or motives the lexicon finds in the texts, in order, without negated
+    ones. The texts answer a question about `entity`, which settles forms both lexicons use."""
     values: List[str] = []
     for text in texts:
         if not text or text == SKIPPED:
             continue
-        for match in lexicon.extract(text):
+        for match in lexicon.extract(text, asked_for=entity):
             if match.entity == entity and not match.negated and match.value not in values:
                 values.append(match.value)
     return values
