@@ -16,6 +16,7 @@ from bot.contacts import find_contacts
 from bot.smart import today_in_brussels
 
 MAX_CHOICE_BUTTONS = 6
+QUOTES = "\"'“”‘’„"
 
 
 def _contacts(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -111,7 +112,9 @@ class ActionProposeNetwork(Action):
         if choice and choice != SKIPPED:
             text = f"Deze week {choice.strip()[:80]} contacteren"
             if message and message != SKIPPED:
-                text += f" met dit bericht: {message.strip()[:300]}"
+                # In quotes: the message keeps its own punctuation ("koffie?") and the
+                # sentences around the point ("...: {value}. Klopt dat?") stay readable.
+                text += f' met dit bericht: "{message.strip().strip(QUOTES)[:300]}"'
             end_of_week = today_in_brussels() + timedelta(days=6 - today_in_brussels().weekday())
             points.append({"category": "action", "kind": "action", "value": text, "sentence": message or "", "action": {"due_date": end_of_week.isoformat(), "measure": "bericht verstuurd", "source": "netwerk"}})
         return start_review(dispatcher, points)
