@@ -14,6 +14,7 @@ from bot.actions import dossier
 from bot.actions.exercise import TOPIC_NAMES, topic_name
 from bot.actions.free_text import accept_or_reask
 from bot.actions.review import start_review
+from bot.actions.wording import as_sentence
 
 MOOD_CHECK_AFTER = timedelta(days=1)
 
@@ -122,7 +123,7 @@ class ActionPassQuestionToCounsellor(Action):
             return []
         result = await dossier.save_points(tracker.sender_id, [{"category": "question_for_counsellor", "value": question[:200], "sentence": question}])
         if result.refused:
-            dispatcher.utter_message(response="utter_insights_not_linked", values=question[:200])
+            dispatcher.utter_message(response="utter_insights_not_linked", values=as_sentence(question[:200]))
         else:
             dispatcher.utter_message(response="utter_question_passed")
         return []

@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions import dossier
 from bot.actions.exercise import CATEGORY_TOPICS, clear_exercise
 from bot.actions.free_text import is_real_answer
-from bot.actions.wording import join_dutch
+from bot.actions.wording import as_sentence, join_dutch
 
 MAX_VALUE_CHARS = 200
 
@@ -41,7 +41,7 @@ class ActionAskPointDecision(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         points, index = _points_and_index(tracker)
         if index < len(points):
-            dispatcher.utter_message(response="utter_ask_point_decision", number=index + 1, total=len(points), value=points[index]["value"])
+            dispatcher.utter_message(response="utter_ask_point_decision", number=index + 1, total=len(points), value=as_sentence(points[index]["value"]))
         return []
 
 
@@ -87,7 +87,7 @@ class ActionStoreInsights(Action):
             dispatcher.utter_message(response="utter_nothing_saved")
         else:
             result = await dossier.save_points(tracker.sender_id, confirmed)
-            values = join_dutch(point["value"] for point in confirmed)
+            values = as_sentence(join_dutch(point["value"] for point in confirmed))
             if result.queued:
                 dispatcher.utter_message(response="utter_insights_queued", values=values)
             elif result.stored:

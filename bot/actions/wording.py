@@ -1,7 +1,10 @@
 """Small helpers for Dutch wording in dynamic messages."""
 from __future__ import annotations
 
+import re
 from typing import Iterable
+
+_ENDS_A_SENTENCE = re.compile(r"[.!?…][\"'”’)]*$")
 
 
 def join_dutch(items: Iterable[str]) -> str:
@@ -10,3 +13,10 @@ def join_dutch(items: Iterable[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " en " + words[-1]
+
+
+def as_sentence(text: str) -> str:
+    """Client text that a response continues after ("{value} Klopt dat?"): ends it with one
+    full stop, unless it already ends a sentence ("koffie?" stays "koffie?", never "koffie?.")."""
+    text = text.rstrip().rstrip(",;:").rstrip()
+    return text if _ENDS_A_SENTENCE.search(text) else text + "."

@@ -102,7 +102,7 @@ async def test_review_keeps_drops_and_rewords_then_stores_only_the_confirmed(fak
     events = await ActionStoreInsights().run(store, make_tracker({"review_points": step["review_points"]}), DOMAIN)
     assert sorted(fake_dossier.stored("quality")) == ["geduldig", "kalm onder druk"]
     assert responses(store) == ["utter_insights_saved", "utter_exercise_done"]
-    assert store.messages[0]["values"] == "geduldig en kalm onder druk"
+    assert store.messages[0]["values"] == "geduldig en kalm onder druk."
     assert SlotSet("review_points", None) in events and SlotSet("quality_words", None) in events
     assert events[-1] == SlotSet("last_topic", "qualities") and fake_dossier.topic == "qualities"
 
