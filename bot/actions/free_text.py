@@ -29,6 +29,24 @@ _COURTESY_WORDS = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_]+")
 
+# "Wat bedoel je?" and friends: a question about the question, not an answer to it.
+_CLARIFICATION = re.compile(
+    r"^\W*(euh\W+|sorry\W+|maar\W+)?("
+    r"(wat|hoe)\s+bedoel\s+(je|jij|u)|wat\s+wil\s+(je|u)\s+(daarmee\s+)?zeggen|"
+    r"ik\s+(snap|begrijp|versta)\s+(het|dat|de\s+vraag|je|u|jou|je\s+vraag|uw\s+vraag)?\s*niet|"
+    r"(kan|kun|kunt)\s+(je|u)\s+(dat|het|de\s+vraag)?\s*(eens\s+|even\s+)?(anders\s+|beter\s+)?"
+    r"(uitleggen|verduidelijken|herhalen|anders\s+zeggen)|"
+    r"(geef|heb\s+je|hebt\s+u|mag\s+ik)\s+(eens\s+|me\s+|mij\s+)?(een\s+)?voorbeeld|"
+    r"wat\s+moet\s+ik\s+(hier\s+|nu\s+)?(zeggen|antwoorden|invullen|schrijven|typen)|"
+    r"welke\s+vraag|wat\s+is\s+de\s+vraag|huh|wablief|pardon|hä"
+    r")\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_is_meant(text: Any) -> bool:
+    return isinstance(text, str) and bool(_CLARIFICATION.match(text))
+
 
 def is_courtesy_only(text: str) -> bool:
     words = _WORD.findall(text.lower())
@@ -49,6 +67,10 @@ def accept_or_reask(slot: str, text: Any, retries: float | None, dispatcher: Col
     None is no answer at all (an action emptied the slot, and Rasa validates every slot set
     since the client's last message): it is not re-asked."""
     if text is None:
+        return {slot: None}
+    if asks_what_is_meant(text):
+        # Explain, then the form asks its question again; this try does not count.
+        dispatcher.utter_message(response="utter_clarify_free_text")
         return {slot: None}
     if isinstance(text, str) and is_real_answer(text):
         return {slot: text.strip()[:MAX_ANSWER_CHARS], "retries": 0}

@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from typing import List, Optional
 
 from bot import lexicon
-from bot.actions.free_text import SKIPPED
+from bot.actions.free_text import SKIPPED, is_real_answer
 
 MAX_POINTS = 5
 MAX_OWN_WORDS_CHARS = 80
+MAX_OWN_VALUE_WORDS = 4
+SAME_STEM_CHARS = 6
+# First words of a list part that talks about the list instead of naming something.
+_TALK_WORDS = frozenset("ja jawel nee neen klopt dat die deze dit ik en ook maar of misschien denk vooral".split())
 _LIST_SEPARATORS = re.compile(r"\s*(?:,|;|/|\n|\ben\b|\bof\b)\s*", re.IGNORECASE)
 
 
@@ -26,14 +31,39 @@ def recognised(entity: str, *texts: Optional[str]) -> List[str]:
 
 
 def values_from_answer(entity: str, text: Optional[str]) -> List[str]:
-    """The client's answer as values: lexicon values, or else their own words as a list."""
+    """The client's answer as values, part by part of their list: the lexicon values in a
+    part, or else the part in their own words ("geduldig en een goede luisteraar" gives
+    "geduldig" and "een goede luisteraar"). When the lexicon found something, a part without
+    a value is left out if it talks about the list ("ja, die kloppen wel"), says something
+    the lexicon knows but negated or of the other kind, or repeats a found value in other
+    words ("organiseren" next to "georganiseerd")."""
     if not text or text == SKIPPED:
         return []
-    found = recognised(entity, text)
-    if found:
-        return found[:MAX_POINTS]
-    own_words = [part.strip(" .!?") for part in _LIST_SEPARATORS.split(text) if part and part.strip(" .!?")]
-    return [words[:MAX_OWN_WORDS_CHARS] for words in own_words[:MAX_POINTS]]
+    parts = [part.strip(" .!?") for part in _LIST_SEPARATORS.split(text) if part and part.strip(" .!?")]
+    by_part = [recognised(entity, part) for part in parts]
+    found_anywhere = [value for found in by_part for value in found]
+    values: List[str] = []
+    for part, found in zip(parts, by_part):
+        if not found and found_anywhere and not _a_value_of_its_own(part, found_anywhere):
+            continue
+        for value in found or [part[:MAX_OWN_WORDS_CHARS]]:
+            if value not in values:
+                values.append(value)
+    return values[:MAX_POINTS]
+
+
+def _a_value_of_its_own(part: str, found: List[str]) -> bool:
+    words = part.lower().split()
+    if not 0 < len(words) <= MAX_OWN_VALUE_WORDS or words[0] in _TALK_WORDS or not is_real_answer(part):
+        return False
+    if lexicon.extract(part):
+        return False  # "niet zo creatief", or a motive among qualities
+    return not any(_same_stem(part.lower(), value) for value in found)
+
+
+def _same_stem(a: str, b: str) -> bool:
+    match = SequenceMatcher(None, a, b).find_longest_match(0, len(a), 0, len(b))
+    return match.size >= SAME_STEM_CHARS
 
 
 def joined_answers(*texts: Optional[str]) -> str:

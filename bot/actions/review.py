@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions import dossier
 from bot.actions.exercise import CATEGORY_TOPICS, clear_exercise
-from bot.actions.free_text import is_real_answer
+from bot.actions.free_text import asks_what_is_meant, is_real_answer
 from bot.actions.wording import as_sentence, join_dutch
 
 MAX_VALUE_CHARS = 200
@@ -58,18 +58,19 @@ class ValidateInsightReviewForm(FormValidationAction):
             # the first point is even asked.
             return {"point_decision": None}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent not in ("affirm", "deny") and (asks_what_is_meant(value) or not is_real_answer(value)):
+            # "Wat bedoel je?" or "weet ik niet" is no wording of the point: explain the choice.
+            dispatcher.utter_message(response="utter_clarify_review")
+            return {"point_decision": None}
         point = dict(points[index])
         if intent == "affirm":
             point["status"] = "confirmed"
         elif intent == "deny":
             point["status"] = "dropped"
-        elif isinstance(value, str) and is_real_answer(value):
+        else:
             # Anything else is the client's own wording of the point.
             point["value"] = value.strip()[:MAX_VALUE_CHARS]
             point["status"] = "confirmed"
-        else:
-            dispatcher.utter_message(response="utter_reask_free_text")
-            return {"point_decision": None}
         points[index] = point
         index += 1
         return {"review_points": points, "review_index": index, "point_decision": "done" if index >= len(points) else None}

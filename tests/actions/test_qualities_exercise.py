@@ -1,3 +1,4 @@
+import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -51,6 +52,30 @@ async def test_thanks_or_a_greeting_alone_is_asked_again_but_a_short_answer_is_k
     for answer in ["Tom", "dag Ilse, heb je even tijd?", "nee"]:
         result = await form.validate_network_choice(answer, CollectingDispatcher(), make_tracker({"retries": 0}), DOMAIN)
         assert result == {"network_choice": answer, "retries": 0}, answer
+
+
+@pytest.mark.parametrize("question", ["wat bedoel je?", "Hoe bedoel je dat", "ik snap de vraag niet", "kan je dat anders uitleggen?", "geef eens een voorbeeld", "euh, wat moet ik hier zeggen?", "huh?"])
+async def test_a_question_about_the_question_is_explained_and_asked_again(make_tracker, question):
+    dispatcher = CollectingDispatcher()
+    result = await ValidateQualitiesForm().validate_quality_situation(question, dispatcher, make_tracker({"retries": 1}), DOMAIN)
+    assert result == {"quality_situation": None}, "explained, and it does not count as a try"
+    assert responses(dispatcher) == ["utter_clarify_free_text"]
+
+
+async def test_an_answer_that_mentions_not_understanding_is_still_an_answer(make_tracker):
+    answer = "toen mijn collega het systeem niet snapte, heb ik het hem uitgelegd"
+    result = await ValidateQualitiesForm().validate_quality_situation(answer, CollectingDispatcher(), make_tracker({"retries": 0}), DOMAIN)
+    assert result == {"quality_situation": answer, "retries": 0}
+
+
+async def test_in_the_review_a_question_or_dont_know_explains_the_choice_and_keeps_the_point(make_tracker):
+    points = [{"category": "quality", "value": "geduldig", "sentence": SITUATION}]
+    for text in ["wat bedoel je?", "weet ik niet"]:
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker({"review_points": points, "review_index": 0}, text, "nlu_fallback")
+        result = await ValidateInsightReviewForm().validate_point_decision(text, dispatcher, tracker, DOMAIN)
+        assert result == {"point_decision": None}, text
+        assert responses(dispatcher) == ["utter_clarify_review"]
 
 
 async def test_yes_after_a_proposal_takes_the_proposal(make_tracker):
