@@ -9,7 +9,7 @@ from bot.actions import (  # noqa: F401
     pop,
     privacy,
     qualities,
+    restart,
     review,
     safety,
-    session,
 )
