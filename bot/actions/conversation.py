@@ -145,6 +145,9 @@ class ActionSetReminders(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         state, response = REMINDER_STATES.get(intent, REMINDER_STATES["resume_reminders"])
-        await dossier.set_reminders(tracker.sender_id, state)
+        stored = await dossier.set_reminders(tracker.sender_id, state) == "stored"
+        if intent == "snooze_reminder" and stored and await dossier.reminder_planned(tracker.sender_id) is False:
+            # "later" with no homework reminder on its way: no promise of one tomorrow.
+            response = "utter_no_reminder_planned"
         dispatcher.utter_message(response=response)
         return []

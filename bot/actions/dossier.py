@@ -157,6 +157,15 @@ async def set_reminders(chat_id: str, state: str) -> str:
     return await _write(chat_id, "reminders", {"state": state})
 
 
+async def reminder_planned(chat_id: str) -> Optional[bool]:
+    """Whether a homework reminder will still be sent; None when the dossier cannot say now."""
+    try:
+        return (await client().reminder_settings(chat_id)).get("next_reminder_at") is not None
+    except DossierError:
+        logger.info("No reminder settings for this chat", exc_info=True)
+        return None
+
+
 async def set_address(chat_id: str, formal: bool) -> str:
     return await _write(chat_id, "address", {"formal": formal})
 

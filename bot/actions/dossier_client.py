@@ -95,6 +95,10 @@ class DossierClient:
     async def summary(self, chat_id: str) -> Dict[str, Any]:
         return await self._request("GET", f"/chats/{chat_id}/summary")
 
+    async def reminder_settings(self, chat_id: str) -> Dict[str, Any]:
+        """{"state", "snoozed_until", "next_reminder_at"} of the homework reminders."""
+        return await self._request("GET", f"/chats/{chat_id}/reminders")
+
     async def open_actions(self, chat_id: str) -> List[Dict[str, Any]]:
         data = await self._request("GET", f"/chats/{chat_id}/actions?status=open")
         return list(data.get("actions", []))

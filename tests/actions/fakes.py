@@ -59,6 +59,11 @@ class FakeDossierClient:
             grouped.setdefault(insight["category"], []).append(insight["value"])
         return {"last_topic": self.topic, "last_activity_at": None, "insights": grouped, "open_actions": await self.open_actions(chat_id), "formal": self.formal}
 
+    async def reminder_settings(self, chat_id: str) -> Dict[str, Any]:
+        self._check(chat_id)
+        planned = any(action.get("reminder_at") and action["status"] == "open" for action in self.actions)
+        return {"state": "active", "snoozed_until": None, "next_reminder_at": "2026-12-01T09:00:00+00:00" if planned else None}
+
     async def open_actions(self, chat_id: str) -> List[Dict[str, Any]]:
         self._check(chat_id)
         return [action for action in self.actions if action["status"] == "open"]

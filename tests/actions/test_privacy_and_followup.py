@@ -62,6 +62,7 @@ async def test_a_blocked_action_keeps_the_clients_reason(fake_dossier, make_trac
 async def test_reminder_wishes_reach_the_dossier(fake_dossier, make_tracker):
     from bot.actions.conversation import ActionSetReminders
 
+    fake_dossier.actions = [{"id": 7, "text": "cv aanpassen", "status": "open", "reminder_at": "2026-12-01T09:00:00+00:00"}]
     for intent, state, response in (
         ("snooze_reminder", "snoozed_until_tomorrow", "utter_reminders_snoozed"),
         ("stop_reminders", "stopped", "utter_reminders_stopped"),
@@ -103,3 +104,11 @@ async def test_a_returning_client_addressed_with_u_hears_uw_netwerk(fake_dossier
     assert dispatcher.messages[0]["response"] == "utter_greet_returning"
     assert dispatcher.messages[0]["topic"] == "uw netwerk"
     assert FollowupAction("action_greet") not in events
+
+
+async def test_later_without_a_reminder_on_its_way_promises_none_for_tomorrow(fake_dossier, make_tracker):
+    from bot.actions.conversation import ActionSetReminders
+
+    dispatcher = CollectingDispatcher()
+    await ActionSetReminders().run(dispatcher, make_tracker({}, "later", "snooze_reminder"), DOMAIN)
+    assert responses(dispatcher) == ["utter_no_reminder_planned"]
