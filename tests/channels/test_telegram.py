@@ -195,6 +195,8 @@ def test_the_client_snoozes_stops_and_restarts_reminders_in_the_chat(stack, tele
     consent(stack, telegram, 5030, client["chat_id"])
     action_id = assign_homework(stack, client["client_id"], "Lees de vacature van Colruyt", datetime.now(timezone.utc) - timedelta(minutes=1))
     assert wait_until(lambda: any(asks_how_it_went(m) for m in telegram.sent(5030)), timeout=60)
+    # The message can reach Telegram a moment before the backend has written "sent".
+    assert wait_until(lambda: reminders(stack)[action_id]["status"] == "sent", timeout=30)
     url = f"/api/v1/chats/{client['chat_id']}/reminders"
 
     snoozed = joined(said(telegram, 5030, updates.text(5030, "herinner me morgen"), stack))
