@@ -8,6 +8,7 @@ Access: see backend.chat_access.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any, Dict, Optional, Tuple
 from urllib.parse import urlsplit
@@ -22,11 +23,13 @@ from backend.channel_models import ChatDevice
 from backend.channel_settings import CHANNEL_SETTINGS
 from backend.config import CONFIG
 from backend.dashboard import csrf_token
+from backend.export import ExportIncomplete, dossier_export
 from backend.models import Client
 from backend.ratelimit import LoginLimiter
 from backend.reminders import SCHEDULER
 from backend.serializers import iso
 from backend.tracker_events import TRACKER_EVENTS, TranscriptUnavailable
+from backend.transcripts import TRANSCRIPTS
 
 logger = logging.getLogger(__name__)
 
@@ -228,6 +231,21 @@ async def history(request: web.Request) -> web.Response:
     except TranscriptUnavailable:
         return json_error(503, "history_unavailable", "De eerdere berichten kunnen nu niet geladen worden.")
     return web.json_response({"messages": messages})
+
+
+@_json_handler
+async def download_dossier(request: web.Request) -> web.Response:
+    """'Meer' > 'Mijn gegevens downloaden': the same JSON as `clients export` (GDPR art. 15, 20)."""
+    client = await _client_of_device(request)
+    try:
+        async with db.session(request.app) as s:
+            export = await dossier_export(s, request.app[TRANSCRIPTS], client.id, audit_as="client_export_dossier")
+    except ExportIncomplete:
+        return json_error(503, "export_unavailable", "Je gegevens kunnen nu niet volledig opgehaald worden. Probeer het later nog eens.")
+    response = web.json_response(export, dumps=lambda data: json.dumps(data, ensure_ascii=False, indent=2))
+    response.headers["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @_json_handler

@@ -9,28 +9,21 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import sys
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from sqlalchemy.exc import OperationalError
 
-from backend import dashboard_queries, db, queries, serializers, validation
+from backend import db, queries, validation
 from backend.config import Config, ConfigError
-from backend.errors import CounsellorNotFound, DossierError
+from backend.errors import DossierError
 from backend.passwords import hash_password
-from backend.transcripts import TranscriptReader, TranscriptUnavailable
+from backend.export import dossier_export
+from backend.transcripts import TranscriptReader
 
 logger = logging.getLogger(__name__)
 
 EXIT_USAGE = 2
-DEMO_EMAIL = "demo@example.org"
-DEMO_NAME = "Demo Begeleider"
-DEMO_CLIENT = "Demo Cliënt"
-
-
-class ExportIncomplete(DossierError):
-    pass
 
 
 def _print_json(data: Dict[str, Any], indent: Optional[int] = None) -> None:
@@ -86,22 +79,10 @@ async def _create_client(config: Config, args) -> Dict[str, Any]:
 
 async def _export_client(config: Config, args) -> Dict[str, Any]:
     reader = TranscriptReader(config.tracker_store_url)
-
-    async def work(s):
-        data = await queries.dossier(s, args.client)
-        try:
-            transcript = await reader.transcript(data["client"].chat_id)
-        except TranscriptUnavailable:
-            # An export without the chat would look complete while it is not.
-            raise ExportIncomplete(
-                "the chat history cannot be read from TRACKER_STORE_URL; is its database reachable?"
-            ) from None
-        export = serializers.dossier_export(data, transcript)
-        await dashboard_queries.audit(s, None, data["client"].id, "export_dossier")
-        return export
-
     try:
-        return await _with_session(config, work)
+        return await _with_session(
+            config, lambda s: dossier_export(s, reader, args.client, audit_as="export_dossier")
+        )
     finally:
         reader.close()
 
@@ -121,26 +102,11 @@ async def _reissue_invite(config: Config, args) -> Dict[str, Any]:
 
 
 async def _demo(config: Config, args) -> Dict[str, Any]:
-    password = validation.password(os.environ.get("DEMO_PASSWORD") or "demo-wachtwoord")
-    password_hash = hash_password(password)
+    from backend.demo import ensure_demo_accounts
 
     async def work(s):
-        try:
-            counsellor = await queries.counsellor_by_email(s, DEMO_EMAIL)
-            # Idempotent: a second run keeps the data and makes the printed password true.
-            await queries.set_password_hash(s, counsellor.id, password_hash)
-        except CounsellorNotFound:
-            counsellor = await queries.create_counsellor(s, DEMO_EMAIL, DEMO_NAME, password_hash)
-        client = await queries.client_by_name(s, counsellor.id, DEMO_CLIENT)
-        if client is None:
-            client = await queries.create_client(s, counsellor.id, DEMO_CLIENT)
-        return {
-            "login": {"url": f"{config.public_url}/login", "email": DEMO_EMAIL, "password": password},
-            "counsellor_id": counsellor.id,
-            "client_id": client.id,
-            "chat_id": client.chat_id,
-            "invite_url": _invite_url(config, client.invite_token),
-        }
+        accounts = await ensure_demo_accounts(s, config.public_url, lambda token: _invite_url(config, token))
+        return accounts.to_json()
 
     return await _with_session(config, work)
 

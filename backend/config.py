@@ -12,10 +12,22 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# Anchored at the repository root, so the CLI and the server find the same file from any cwd.
-DEFAULT_DATABASE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'dossier.db'}"
-# Rasa's SQL tracker store (endpoints.yml); the backend only reads the transcripts from it.
-DEFAULT_TRACKER_STORE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'rasa_tracker.sqlite3'}"
+VAR_DIR = REPO_ROOT / "var"
+
+
+def default_database_url(var_dir: Path = VAR_DIR) -> str:
+    """The dossier's SQLite file: the one default of the backend, the admin CLI and `make run`
+    (tools/stack_env.py), anchored at the repository root so every cwd finds the same file."""
+    return f"sqlite:///{var_dir / 'dossier.sqlite3'}"
+
+
+def default_tracker_store_url(var_dir: Path = VAR_DIR) -> str:
+    """Rasa's SQL tracker store (endpoints.yml); the backend only reads from it."""
+    return f"sqlite:///{var_dir / 'rasa_tracker.sqlite3'}"
+
+
+DEFAULT_DATABASE_URL = default_database_url()
+DEFAULT_TRACKER_STORE_URL = default_tracker_store_url()
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 _SYNC_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg2"}

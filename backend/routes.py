@@ -39,6 +39,7 @@ def setup_routes(app: web.Application) -> None:
     add.add_get(chat_page, chat.chat_page)
     add.add_post(chat_page + "/open", chat.open_chat)
     add.add_get(chat_page + "/history", chat.history)
+    add.add_get(chat_page + "/mijn-gegevens.json", chat.download_dossier)
     add.add_get(chat_page + "/session", chat.session_token)
     add.add_post(chat_page + "/visit", chat.visit)
     add.add_post(chat_page + "/telegram/code", chat.telegram_code)

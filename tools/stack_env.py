@@ -1,8 +1,8 @@
 """The environment of the three processes: defaults, overridable by the caller's environment.
 
-Development secrets (service token, session key, Rasa's API token) are generated once into
-var/secrets.env, which is never committed; in production set SERVICE_TOKEN, SESSION_SECRET and
-RASA_TOKEN yourself.
+Development secrets (service token, session key, Rasa's API token, the demo counsellor's
+password) are generated once into var/secrets.env (mode 0600), which is never committed; in
+production set SERVICE_TOKEN, SESSION_SECRET and RASA_TOKEN yourself.
 """
 from __future__ import annotations
 
@@ -11,18 +11,25 @@ import secrets
 from pathlib import Path
 from typing import Dict, Mapping, Optional
 
-ROOT = Path(__file__).resolve().parent.parent
-SECRETS_FILE = ROOT / "var" / "secrets.env"
+from backend.config import REPO_ROOT as ROOT
+from backend.config import VAR_DIR, default_database_url, default_tracker_store_url
+
+SECRETS_FILE = VAR_DIR / "secrets.env"
 
 
 def _new_secret(name: str) -> str:
     from cryptography.fernet import Fernet
 
-    return Fernet.generate_key().decode() if name == "SESSION_SECRET" else secrets.token_urlsafe(32)
+    if name == "SESSION_SECRET":
+        return Fernet.generate_key().decode()
+    if name == "DEMO_PASSWORD":
+        return secrets.token_urlsafe(12)  # 16 characters: typed by hand at the login page
+    return secrets.token_urlsafe(32)
 
 
 # RASA_TOKEN: Rasa runs with --auth-token; the backend sends it to Rasa's HTTP API.
-SECRET_NAMES = ("SERVICE_TOKEN", "SESSION_SECRET", "RASA_TOKEN")
+# DEMO_PASSWORD: the demo counsellor's, printed by `make run` (tools/announce.py).
+SECRET_NAMES = ("SERVICE_TOKEN", "SESSION_SECRET", "RASA_TOKEN", "DEMO_PASSWORD")
 
 
 def _generated_secrets() -> Dict[str, str]:
@@ -46,13 +53,20 @@ def _generated_secrets() -> Dict[str, str]:
 def stack_env(
     base: Optional[Mapping[str, str]] = None,
     *,
-    rasa_port: int = 5005,
-    actions_port: int = 5055,
-    backend_port: int = 8000,
-    var_dir: Path = ROOT / "var",
+    rasa_port: Optional[int] = None,
+    actions_port: Optional[int] = None,
+    backend_port: Optional[int] = None,
+    var_dir: Path = VAR_DIR,
 ) -> Dict[str, str]:
-    """Environment for Rasa, the action server and the backend; `base` values win."""
+    """Environment for Rasa, the action server and the backend; `base` values win.
+
+    A port comes from the argument, else from RASA_PORT / ACTIONS_PORT / BACKEND_PORT in `base`,
+    else the default; the URLs between the processes follow the ports.
+    """
     base = dict(os.environ if base is None else base)
+    rasa_port = rasa_port or int(base.get("RASA_PORT") or 5005)
+    actions_port = actions_port or int(base.get("ACTIONS_PORT") or 5055)
+    backend_port = backend_port or int(base.get("BACKEND_PORT") or 8000)
     var_dir.mkdir(parents=True, exist_ok=True)
     defaults = {
         "RASA_PORT": str(rasa_port),
@@ -62,8 +76,8 @@ def stack_env(
         "BACKEND_URL": f"http://127.0.0.1:{backend_port}",
         "PUBLIC_URL": f"http://127.0.0.1:{backend_port}",
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
-        "DATABASE_URL": f"sqlite:///{var_dir}/dossier.sqlite3",
-        "TRACKER_STORE_URL": f"sqlite:///{var_dir}/rasa_tracker.sqlite3",
+        "DATABASE_URL": default_database_url(var_dir),
+        "TRACKER_STORE_URL": default_tracker_store_url(var_dir),
         "OUTBOX_PATH": str(var_dir / "outbox.sqlite3"),
         "RASA_MODEL": str(ROOT / "models" / "loopbaan.tar.gz"),
         "PYTHONPATH": str(ROOT),

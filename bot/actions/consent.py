@@ -16,7 +16,13 @@ class ActionRecordConsent(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         given = tracker.get_slot("consent_answer") is True
-        await dossier.record_consent(tracker.sender_id, given)
+        outcome = await dossier.record_consent(tracker.sender_id, given)
+        if outcome == dossier.NO_CLIENT:
+            # No dossier belongs to this chat: say so now, not after a whole exercise that
+            # cannot be kept. A backend that is down is another matter: the outbox keeps the
+            # consent and the conversation goes on.
+            dispatcher.utter_message(response="utter_no_dossier")
+            return [SlotSet("consent_given", False), SlotSet("consent_answer", None)]
         if given:
             dispatcher.utter_message(response="utter_consent_thanks")
             dispatcher.utter_message(response="utter_menu")

@@ -108,30 +108,39 @@ def point_write(chat_id: str, point: Dict[str, Any]) -> tuple[str, Dict[str, Any
     return "insight", insight_payload(chat_id, point["category"], point["value"], point.get("sentence", ""), point.get("said_at"))
 
 
+# What a write came to. NO_CLIENT: no dossier belongs to this chat (an unknown chat id, or a
+# link that was replaced); the client must hear so, retrying will not help.
+STORED, QUEUED, REFUSED, NO_CLIENT = "stored", "queued", "refused", "no_client"
+
+
 async def _write(chat_id: str, kind: str, payload: Dict[str, Any]) -> str:
-    """Sends one write; returns 'stored', 'queued' or 'refused'."""
+    """Sends one write; returns STORED, QUEUED, REFUSED or NO_CLIENT."""
     try:
         await client().send(chat_id, kind, payload)
-        return "stored"
+        return STORED
     except DossierUnavailable:
         logger.warning("Dossier unavailable; %s kept in the outbox for later delivery", kind, exc_info=True)
         outbox().put(chat_id, kind, payload)
         _ensure_retry_loop()
-        return "queued"
-    except (ClientUnknown, ConsentMissing):
-        logger.info("Dossier refused a %s write: no linked client or no consent", kind)
-        return "refused"
+        return QUEUED
+    except ClientUnknown:
+        logger.info("Dossier refused a %s write: no client belongs to this chat", kind)
+        return NO_CLIENT
+    except ConsentMissing:
+        logger.info("Dossier refused a %s write: no consent", kind)
+        return REFUSED
     except DossierRejected:
         logger.error("Dossier rejected a %s write as invalid", kind, exc_info=True)
-        return "refused"
+        return REFUSED
 
 
 async def save_points(chat_id: str, points: List[Dict[str, Any]]) -> SaveResult:
     await deliver_pending()
-    counts = {"stored": 0, "queued": 0, "refused": 0}
+    counts = {STORED: 0, QUEUED: 0, REFUSED: 0}
     for point in points:
         kind, payload = point_write(chat_id, point)
-        counts[await _write(chat_id, kind, payload)] += 1
+        outcome = await _write(chat_id, kind, payload)
+        counts[REFUSED if outcome == NO_CLIENT else outcome] += 1
     return SaveResult(**counts)
 
 

@@ -102,8 +102,8 @@ def test_demo_is_idempotent(database_url):
     first = ok_json(run_cli(database_url, "demo", DEMO_PASSWORD="proef-123"))
     second = ok_json(run_cli(database_url, "demo", DEMO_PASSWORD="proef-123"))
     assert first == second
-    assert first["login"]["email"] == "demo@example.org"
-    assert first["login"]["password"] == "proef-123"
+    assert first["email"] == "demo@example.org"
+    assert first["password"] == "proef-123"
     assert first["invite_url"].endswith("/chat/" + first["invite_url"].rsplit("/", 1)[1])
     export = ok_json(run_cli(database_url, "clients", "export", "--client", str(first["client_id"])))
     assert export["client"]["name"] == "Demo Cliënt"

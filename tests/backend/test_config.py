@@ -11,7 +11,7 @@ from backend.config import DEFAULT_DATABASE_URL, Config, ConfigError, async_url,
 def test_defaults():
     config = Config.from_env({})
     assert config.database_url == DEFAULT_DATABASE_URL
-    assert DEFAULT_DATABASE_URL.startswith("sqlite:///") and DEFAULT_DATABASE_URL.endswith("/var/dossier.db")
+    assert DEFAULT_DATABASE_URL.startswith("sqlite:///") and DEFAULT_DATABASE_URL.endswith("/var/dossier.sqlite3")
     assert (config.host, config.port) == ("127.0.0.1", 8000)
     assert config.public_url == "http://127.0.0.1:8000"
     assert config.rasa_url == "http://127.0.0.1:5005"
