@@ -15,6 +15,7 @@ from backend.config import REPO_ROOT as ROOT
 from backend.config import VAR_DIR, default_database_url, default_tracker_store_url
 
 SECRETS_FILE = VAR_DIR / "secrets.env"
+CONSOLE_DIR = ROOT / "tools" / "console"
 
 
 def _new_secret(name: str) -> str:
@@ -80,7 +81,6 @@ def stack_env(
         "TRACKER_STORE_URL": default_tracker_store_url(var_dir),
         "OUTBOX_PATH": str(var_dir / "outbox.sqlite3"),
         "RASA_MODEL": str(ROOT / "models" / "loopbaan.tar.gz"),
-        "PYTHONPATH": str(ROOT),
         # Rasa and TensorFlow are chatty and phone home by default.
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -90,4 +90,9 @@ def stack_env(
     }
     if any(name not in base for name in SECRET_NAMES):
         defaults.update(_generated_secrets())
-    return {**defaults, **base}
+    env = {**defaults, **base}
+    # The project's root and tools/console (the sitecustomize that keeps the console readable)
+    # come on the path whatever the caller's PYTHONPATH holds (the Makefile exports the root).
+    paths = [*filter(None, base.get("PYTHONPATH", "").split(os.pathsep)), str(ROOT), str(CONSOLE_DIR)]
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    return env

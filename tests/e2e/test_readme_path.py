@@ -211,6 +211,16 @@ def test_the_readme_path_from_make_run_to_the_dashboard(launched):
     with requests.Session() as browser:
         assert "Demo Cliënt" in log_in(browser, backend, *login.groups())
 
+    # A chat that no dossier belongs to hears so at the consent question, before any exercise.
+    stranger = {"sender": "geen-dossier-" + os.urandom(4).hex()}
+    def stranger_says(message: str) -> str:
+        response = requests.post(f"{rasa}/webhooks/rest/webhook", json={**stranger, "message": message}, timeout=60)
+        return texts(response.json())
+
+    assert "computerprogramma" in stranger_says("hallo")
+    refused = stranger_says("ja")
+    assert "dossier" in refused and "link" in refused and "beginnen" not in refused, refused
+
     # Ctrl-C stops all three processes.
     assert launcher.stop() is not None
     assert not any(answers(url) for url in (f"{rasa}/version", f"{backend}/api/v1/health"))
