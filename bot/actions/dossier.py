@@ -148,8 +148,8 @@ async def record_consent(chat_id: str, given: bool) -> str:
     return await _write(chat_id, "consent", {"given": given, "version": CONSENT_TEXT_VERSION})
 
 
-async def flag_crisis(chat_id: str, message: str, said_at: Optional[float]) -> str:
-    return await _write(chat_id, "insight", insight_payload(chat_id, "crisis", "crisissignaal", message, said_at))
+async def flag_crisis(chat_id: str, message: str, said_at: Optional[float], value: str = "crisissignaal") -> str:
+    return await _write(chat_id, "insight", insight_payload(chat_id, "crisis", value, message, said_at))
 
 
 async def log_mood(chat_id: str, mood: str, sentence: str, said_at: Optional[float]) -> str:

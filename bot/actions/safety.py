@@ -1,13 +1,21 @@
-"""Crisis flag for the counsellor. The referral itself is a plain response, sent by a rule
-before this action runs, so the client gets it even when the action server is down."""
+"""Crisis flag for the counsellor. The answer to the client itself is a plain response, sent by
+a rule before this action runs, so the client gets it even when the action server is down."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import dossier
+
+# What the counsellor reads as the flag's value, by the detector's tier (bot/nlu/crisis.py).
+FLAG_VALUES = {
+    ("clear", "self"): "crisissignaal",
+    ("possible", "self"): "mogelijk crisissignaal",
+    ("clear", "violence"): "geweld of gevaar door anderen",
+    ("possible", "violence"): "geweld of gevaar door anderen",
+}
 
 
 def latest_user_message_time(tracker: Tracker) -> float | None:
@@ -17,11 +25,32 @@ def latest_user_message_time(tracker: Tracker) -> float | None:
     return None
 
 
+def latest_crisis_message(tracker: Tracker) -> Optional[Dict[Text, Any]]:
+    """The parse data of the client's latest message with the intent crisis."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and (event.get("parse_data") or {}).get("intent", {}).get("name") == "crisis":
+            return event["parse_data"]
+    return None
+
+
 class ActionFlagCrisis(Action):
+    """Flags the crisis in the dossier. Right after a crisis message: at that message's tier.
+    After the client's answer to the direct question or to "ben je veilig?": a clear flag that
+    quotes both the signal and the answer, so the counsellor reads what the client said."""
+
     def name(self) -> Text:
         return "action_flag_crisis"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        message = tracker.latest_message.get("text") or ""
-        await dossier.flag_crisis(tracker.sender_id, message, latest_user_message_time(tracker))
+        latest = tracker.latest_message or {}
+        text = latest.get("text") or ""
+        if (latest.get("intent") or {}).get("name") == "crisis":
+            tier = (latest.get("crisis_level") or "clear", latest.get("crisis_kind") or "self")
+            sentence = text
+        else:
+            signal = latest_crisis_message(tracker) or {}
+            tier = ("clear", signal.get("crisis_kind") or "self")
+            sentence = f"{signal.get('text', '')} | daarna: {text}" if signal else text
+        value = FLAG_VALUES.get(tier, "crisissignaal")
+        await dossier.flag_crisis(tracker.sender_id, sentence, latest_user_message_time(tracker), value=value)
         return []

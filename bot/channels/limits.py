@@ -1,7 +1,7 @@
 """Limits on what our Rasa channels take in, checked before anything reaches Rasa.
 
 - A chat message longer than MAX_MESSAGE_CHARS gets a short Dutch answer and never reaches the
-  NLU (every channel, through bot.channels.guard); lone surrogates in a message become U+FFFD. DIET's attention grows with the square of the
+  NLU, unless a piece of it carries a crisis signal: that piece goes on to the referral (every channel, through bot.channels.guard); lone surrogates in a message become U+FFFD. DIET's attention grows with the square of the
   length: one message of 100,000 characters took about a minute and 14 GB of memory to parse
   on a 2-core machine, 5,000 characters 0.3 s. 5,000 is also the longest sentence the dossier
   keeps (backend.models.SENTENCE_MAX).
@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -22,7 +23,14 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.nlu.crisis import crisis_part
+
 logger = logging.getLogger(__name__)
+
+
+async def in_thread(function: Callable[..., Any], *args: Any) -> Any:
+    """Runs `function` off the event loop: other clients' turns go on meanwhile."""
+    return await asyncio.get_running_loop().run_in_executor(None, function, *args)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -47,6 +55,12 @@ def limit_text(on_new_message: OnNewMessage) -> OnNewMessage:
         if isinstance(message.text, str):
             message.text = _SURROGATE.sub("\ufffd", message.text)
         if isinstance(message.text, str) and len(message.text) > MAX_MESSAGE_CHARS:
+            signal = await in_thread(crisis_part, message.text, MAX_MESSAGE_CHARS)
+            if signal is not None:
+                # Safety before limits: the piece with the signal goes on, and gets the referral.
+                logger.info("a chat message of %d characters carries a crisis signal: its piece goes on", len(message.text))
+                message.text = signal
+                return await on_new_message(message)
             # Only the length: the words are the client's.
             logger.info("a chat message of %d characters was answered without processing", len(message.text))
             await message.output_channel.send_response(message.sender_id, {"text": TOO_LONG})

@@ -20,6 +20,9 @@ from typing import Any, Awaitable, Callable, Deque, Dict, Mapping, Optional
 
 from rasa.core.channels.channel import UserMessage
 
+from bot.channels.limits import in_thread
+from bot.nlu.crisis import crisis_part
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_MESSAGES = 20
@@ -122,10 +125,14 @@ def shared_limiter() -> SenderRateLimiter:
 
 
 def limit_per_sender(on_new_message: OnNewMessage, limiter: SenderRateLimiter) -> OnNewMessage:
-    """Wraps Rasa's message handler: a message over the limit gets TOO_MANY_MESSAGES instead."""
+    """Wraps Rasa's message handler: a message over the limit gets TOO_MANY_MESSAGES instead,
+    unless it carries a crisis signal."""
 
     async def handle(message: UserMessage) -> Any:
         if limiter.allow(message.sender_id):
+            return await on_new_message(message)
+        if isinstance(message.text, str) and await in_thread(crisis_part, message.text, len(message.text) or 1):
+            # Safety before limits: a crisis signal always gets its answer.
             return await on_new_message(message)
         await message.output_channel.send_response(message.sender_id, {"text": TOO_MANY_MESSAGES})
         return None

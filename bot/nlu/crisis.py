@@ -2,11 +2,15 @@
 
 Placed LAST in the NLU pipeline (after DIETClassifier and FallbackClassifier). For every
 message it runs the rule-based detector in `bot.nlu.crisis_patterns` on the text and on the
-spaCy lemmas of its tokens:
+spaCy lemmas of its tokens, and the learned classifier of `bot.nlu.crisis_classifier` on the
+text; either one finding risk is enough:
 
 - when a crisis signal is found, the intent becomes `crisis` with confidence 1.0, `crisis`
-  goes first in the intent ranking, and the parse result gets a `crisis_signal` property
-  (the name of the rule that fired);
+  goes first in the intent ranking, and the parse result gets the properties `crisis_signal`
+  (the rule that fired, or "classifier"), `crisis_level` ("clear" or "possible",
+  shared/CONTRACT.md) and `crisis_kind` ("self" or "violence"). The dialogue tells the tiers
+  apart by an entity: `crisis_possible` (ask one direct question first) or `crisis_violence`
+  (danger from others: 112, then 1712); a clear risk to the client's own life has neither;
 - when no signal is found, any `crisis` prediction of the classifier is removed: the intent
   becomes the next-best non-crisis intent of the ranking, or `nlu_fallback` when that one is
   missing or below `fallback_threshold`. The classifier's `crisis` examples exist only so
@@ -15,6 +19,7 @@ spaCy lemmas of its tokens:
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -25,6 +30,12 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -34,12 +45,17 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu import crisis_patterns
+from bot.nlu import crisis_classifier, crisis_patterns
 
 logger = logging.getLogger(__name__)
 
 CRISIS_INTENT = "crisis"
 CRISIS_SIGNAL_PROPERTY = "crisis_signal"
+CRISIS_LEVEL_PROPERTY = "crisis_level"
+CRISIS_KIND_PROPERTY = "crisis_kind"
+# Entities by which the rules tell the tiers apart (bot/data/rules/safety.yml).
+TIER_ENTITIES = {("possible", "self"): "crisis_possible", ("clear", "violence"): "crisis_violence",
+                 ("possible", "violence"): "crisis_violence"}
 FALLBACK_THRESHOLD_KEY = "fallback_threshold"
 
 
@@ -78,6 +94,8 @@ class CrisisDetector(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
     ) -> CrisisDetector:
         """Creates a new component (see parent class for full docstring)."""
+        # The learned classifier is fitted here, at the server's start, not in the first turn.
+        crisis_classifier.shared()
         return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -88,20 +106,18 @@ class CrisisDetector(GraphComponent, IntentClassifier):
         """Overrides the intent of each message with `crisis` when a signal is found."""
         for message in messages:
             try:
-                signal = crisis_patterns.detect(_text(message), _lemmas(message))
+                finding = assess(_text(message), _lemmas(message))
             except Exception:  # never lose a message to a detector bug; fail towards safety
                 logger.exception("Crisis detection failed; treating the message as a crisis.")
-                signal = crisis_patterns.CrisisSignal(
-                    phrase="", pattern="detector_error", source="error"
-                )
-            if signal is not None:
-                self._set_crisis(message, signal)
+                finding = Finding(signal="detector_error", level="clear", kind="self")
+            if finding is not None:
+                self._set_crisis(message, finding)
             else:
                 self._remove_crisis(message)
         return messages
 
     @staticmethod
-    def _set_crisis(message: Message, signal: crisis_patterns.CrisisSignal) -> None:
+    def _set_crisis(message: Message, finding: "Finding") -> None:
         crisis = {INTENT_NAME_KEY: CRISIS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
         ranking = [
             entry
@@ -110,8 +126,19 @@ class CrisisDetector(GraphComponent, IntentClassifier):
         ]
         message.set(INTENT, dict(crisis), add_to_output=True)
         message.set(INTENT_RANKING_KEY, [dict(crisis)] + ranking, add_to_output=True)
-        message.set(CRISIS_SIGNAL_PROPERTY, signal.pattern, add_to_output=True)
-        logger.debug("Crisis signal '%s' (%s)", signal.pattern, signal.source)
+        message.set(CRISIS_SIGNAL_PROPERTY, finding.signal, add_to_output=True)
+        message.set(CRISIS_LEVEL_PROPERTY, finding.level, add_to_output=True)
+        message.set(CRISIS_KIND_PROPERTY, finding.kind, add_to_output=True)
+        entity = TIER_ENTITIES.get((finding.level, finding.kind))
+        entities = [e for e in message.get(ENTITIES) or [] if e.get(ENTITY_ATTRIBUTE_TYPE) not in TIER_ENTITIES.values()]
+        if entity:
+            text = _text(message)
+            entities.append({
+                ENTITY_ATTRIBUTE_TYPE: entity, ENTITY_ATTRIBUTE_VALUE: finding.level,
+                ENTITY_ATTRIBUTE_START: 0, ENTITY_ATTRIBUTE_END: len(text), EXTRACTOR: "CrisisDetector",
+            })
+        message.set(ENTITIES, entities, add_to_output=True)
+        logger.debug("Crisis signal '%s': %s, %s", finding.signal, finding.level, finding.kind)
 
     def _remove_crisis(self, message: Message) -> None:
         ranking = message.get(INTENT_RANKING_KEY)
@@ -146,6 +173,39 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
             PREDICTED_CONFIDENCE_KEY: threshold,
         }
+
+
+@dataclass(frozen=True)
+class Finding:
+    signal: str  # the rule that fired, "classifier" or "detector_error"
+    level: str  # "clear" or "possible"
+    kind: str  # "self" or "violence"
+
+
+def assess(text: str, lemmas: Optional[List[str]] = None) -> Optional[Finding]:
+    """Risk in one message: the rules first (they name what they found), then the classifier."""
+    signal = crisis_patterns.detect(text, lemmas)
+    if signal is not None:
+        return Finding(signal.pattern, *crisis_patterns.tier_of(signal.pattern))
+    learned = crisis_classifier.shared().assess(text)
+    if learned is not None:
+        return Finding("classifier", learned.level, learned.kind)
+    return None
+
+
+def crisis_part(text: str, size: int) -> Optional[str]:
+    """The first piece of at most `size` characters of `text` in which risk is found, or None.
+
+    For the channels' guards (bot/channels/): a message too long for the NLU, or beyond the
+    rate limit, still reaches the crisis answer when it carries a signal."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    step = max(1, size // 2)  # overlapping pieces: a signal on a border is in one of them
+    for start in range(0, max(1, len(text) - size + step), step):
+        piece = text[start:start + size]
+        if assess(piece) is not None:
+            return piece
+    return None
 
 
 def _text(message: Message) -> str:

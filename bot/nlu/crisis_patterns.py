@@ -1004,6 +1004,36 @@ LEMMA_RULE_NAMES = frozenset(
     "place_then_jump head_against_wall strangled wrists".split()
 )
 LEMMA_RULES: list[Rule] = [r for r in RULES if r.name in LEMMA_RULE_NAMES]
+
+# The tier of each rule (shared/CONTRACT.md: crisis_level). "possible": hopelessness, wanting
+# to disappear, being a burden, a passive wish not to wake up; the bot first asks one direct
+# question. Rules about danger from others are of the kind "violence" (112, then 1712).
+# Every other rule is a clear risk to the client's own life; "ik ben niet veilig" and "ik ben
+# in gevaar" stay there too: they answer the bot's own "ben je nu veilig?" after a referral.
+POSSIBLE_RULES = frozenset({
+    "if_only_dead", "better_if_gone", "not_wake_up", "fine_if_dead", "eternal_sleep",
+    "cannot_see_it_anymore", "life_pointless", "no_reason_to_live", "nothing_makes_sense",
+    "find_life_pointless", "nothing_keeps_me_here", "why_live", "tired_of_life", "never_born",
+    "nobody_would_miss_me", "nobody_would_notice", "nobody_cares_if_i_live", "better_off_without_me",
+    "without_me_better", "burden", "burden_tot_last", "burden_to_all", "soon_rid_of_me",
+    "disappear_forever", "go_forever", "disappear_forever_before", "want_to_disappear",
+    "stop_everything_for_good", "death_appeals", "no_way_out", "hope_accident", "want_it_to_stop",
+    "cannot_go_on", "death_as_relief",
+})
+VIOLENCE_RULES = frozenset({
+    "violence_present", "violence_no_subject", "hurt_by_partner_afraid", "followed_home", "break_in",
+    "strangled", "thrown_against_wall", "smashing_at_home", "intruder", "pushed", "violence_past",
+    "violence_passive", "threatened_passive", "threat_to_kill", "will_kill_me", "weapon_against_me",
+    "fear_for_life", "afraid_to_go_home", "afraid_of_partner",
+    "afraid_he_hurts_me", "death_threats", "domestic_violence", "will_kill_someone",
+})
+
+
+def tier_of(rule_name: str) -> tuple[str, str]:
+    """(level, kind) of a rule's signal: level "clear" or "possible", kind "self" or "violence"."""
+    if rule_name in VIOLENCE_RULES:
+        return "clear", "violence"
+    return ("possible" if rule_name in POSSIBLE_RULES else "clear"), "self"
 assert len(LEMMA_RULES) == len(LEMMA_RULE_NAMES), "a lemma rule name does not exist"
 
 

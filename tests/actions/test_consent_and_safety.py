@@ -56,3 +56,30 @@ async def test_yes_while_the_backend_is_down_keeps_the_consent_for_later(fake_do
 
     assert await dossier.deliver_pending() == 1
     assert fake_dossier.consent["chat-1"] is True
+
+
+async def test_a_possible_risk_raises_the_lower_flag(fake_dossier, make_tracker):
+    tracker = make_tracker({}, "ik wil gewoon verdwijnen", "crisis")
+    tracker.latest_message.update(crisis_level="possible", crisis_kind="self")
+    assert await ActionFlagCrisis().run(CollectingDispatcher(), tracker, DOMAIN) == []
+    [flag] = fake_dossier.writes["insight"]
+    assert (flag["category"], flag["value"], flag["sentence"]) == ("crisis", "mogelijk crisissignaal", "ik wil gewoon verdwijnen")
+
+
+async def test_danger_from_others_is_flagged_as_such(fake_dossier, make_tracker):
+    tracker = make_tracker({}, "mijn partner slaat me", "crisis")
+    tracker.latest_message.update(crisis_level="clear", crisis_kind="violence")
+    await ActionFlagCrisis().run(CollectingDispatcher(), tracker, DOMAIN)
+    assert [flag["value"] for flag in fake_dossier.writes["insight"]] == ["geweld of gevaar door anderen"]
+
+
+async def test_yes_to_the_direct_question_raises_a_clear_flag_that_quotes_both(fake_dossier, make_tracker):
+    tracker = make_tracker({}, "ja", "affirm")
+    signal = {"event": "user", "timestamp": 1764331100.0, "text": "iedereen is beter af zonder mij",
+              "parse_data": {"text": "iedereen is beter af zonder mij", "intent": {"name": "crisis"},
+                             "crisis_level": "possible", "crisis_kind": "self"}}
+    tracker.events.insert(len(tracker.events) - 1, signal)
+    await ActionFlagCrisis().run(CollectingDispatcher(), tracker, DOMAIN)
+    [flag] = fake_dossier.writes["insight"]
+    assert flag["value"] == "crisissignaal"
+    assert flag["sentence"] == "iedereen is beter af zonder mij | daarna: ja"

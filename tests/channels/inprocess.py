@@ -18,6 +18,8 @@ import rasa.core.channels.channel
 import socketio
 from sanic import Sanic
 
+from bot.nlu import crisis_classifier
+
 SILENT = "stil"
 FAILING = "kapot: mijn geheime zin"
 WAIT_SECONDS = 10
@@ -50,6 +52,9 @@ class FakeAgent:
 @asynccontextmanager
 async def serve(*channels) -> AsyncIterator[Tuple[str, FakeAgent]]:
     """(base URL, agent) while the channels are served; everything is stopped afterwards."""
+    # A Rasa server fits the crisis classifier when its NLU loads (bot/nlu/crisis.py); the
+    # channels' guards use it too, so it is there before the first message, as in production.
+    await asyncio.get_running_loop().run_in_executor(None, crisis_classifier.shared)
     app = Sanic(f"channels_{uuid.uuid4().hex}")
     agent = FakeAgent()
     app.ctx.agent = agent

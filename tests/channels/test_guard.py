@@ -183,3 +183,27 @@ async def test_telegram_message_21_in_a_minute_gets_the_dutch_answer(http, teleg
     sent = [m["text"] for m in telegram.sent(5001)]
     assert sent == [f"Je zei: bericht {n}" for n in range(1, 21)] + [TOO_MANY_MESSAGES]
     assert [m["text"] for m in telegram.sent(5002)] == ["Je zei: hallo", APOLOGY]
+
+
+# Safety before limits: a crisis signal reaches Rasa (and so the referral) past both guards.
+
+
+async def test_a_crisis_signal_past_the_rate_limit_still_reaches_rasa(http):
+    clock = Clock()
+    async with serve(rest_channel(SenderRateLimiter(2, 60, clock=clock))) as (base, agent):
+        for n in (1, 2):
+            await rest_say(http, base, "chat-a", f"bericht {n}")
+        assert await rest_say(http, base, "chat-a", "bericht 3") == [TOO_MANY_MESSAGES]
+        assert await rest_say(http, base, "chat-a", "ik wil er niet meer zijn") == ["Je zei: ik wil er niet meer zijn"]
+        assert agent.texts_of("chat-a")[-1] == "ik wil er niet meer zijn"
+
+
+async def test_a_crisis_signal_in_a_too_long_message_reaches_rasa_as_its_piece(http):
+    from bot.channels.limits import MAX_MESSAGE_CHARS, TOO_LONG
+
+    async with serve(rest_channel(SenderRateLimiter(20, 60))) as (base, agent):
+        long_and_quiet = "mijn werkdag was lang. " * 400
+        assert await rest_say(http, base, "chat-a", long_and_quiet) == [TOO_LONG]
+        [answer] = await rest_say(http, base, "chat-a", long_and_quiet + "ik wil dood")
+        assert answer.startswith("Je zei:") and answer.endswith("ik wil dood")
+        assert len(agent.texts_of("chat-a")[-1]) <= MAX_MESSAGE_CHARS
