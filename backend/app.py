@@ -10,7 +10,7 @@ from aiohttp_session import session_middleware
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
-from backend import channels, db, erasure, housekeeping, retention, status, transcripts
+from backend import alerts, channels, db, erasure, housekeeping, retention, status, transcripts
 from backend.api import service_token_middleware
 from backend.config import CONFIG, Config
 from backend.dashboard import csrf_middleware
@@ -60,6 +60,7 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(housekeeping.housekeeping_ctx)
     app.cleanup_ctx.append(erasure.eraser_ctx)
     app.cleanup_ctx.append(retention.retention_ctx)  # uses the eraser: after it
+    app.cleanup_ctx.append(alerts.alerts_ctx)
     channels.setup(app)  # web chat, Telegram, reminders
     setup_routes(app)
     return app

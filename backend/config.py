@@ -122,6 +122,11 @@ class Config:
     # Days without activity after which a client's data is purged, for clients without their
     # own period; None: keep (no automatic purge).
     retention_days_default: Optional[int] = DEFAULT_RETENTION_DAYS
+    # Crisis alerts by e-mail (backend.alerts); without smtp_url they are off.
+    smtp_url: Optional[str] = None
+    smtp_from: str = "loopbaanchat@localhost"
+    # The organisation's address, for a flag whose counsellor has no account any more.
+    alert_fallback_email: Optional[str] = None
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Config":
@@ -145,6 +150,9 @@ class Config:
             cookie_secure=cookie_secure,
             tracker_store_url=env.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_STORE_URL,
             retention_days_default=_parse_retention(env.get("RETENTION_DAYS_DEFAULT")),
+            smtp_url=env.get("SMTP_URL") or None,
+            smtp_from=env.get("SMTP_FROM") or "loopbaanchat@localhost",
+            alert_fallback_email=env.get("ALERT_FALLBACK_EMAIL") or None,
         )
 
     @property

@@ -242,6 +242,8 @@ class Flag(Base):
     message = Column(Text, nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     resolved_at = Column(UTCDateTime, nullable=True)
+    # When the crisis e-mail for this flag was sent (backend.alerts); NULL: not (yet) sent.
+    alerted_at = Column(UTCDateTime, nullable=True)
     # Set for flags the bot posts; NULL for flags made from a crisis insight (see insight_id).
     idempotency_key = Column(String(KEY_MAX), nullable=True)
     # One crisis flag per crisis insight, however often the insight is retried.

@@ -11,6 +11,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from backend import db
+from backend.alerts import alerts_configured
 from backend.channel_settings import CHANNEL_SETTINGS
 from backend.config import CONFIG
 
@@ -76,6 +77,8 @@ async def collect(app: web.Application) -> Dict[str, Any]:
         "database": database,
         "rasa": {"reachable": rasa["reachable"]},
         "spacy_pipeline": rasa["spacy_pipeline"],
+        # Whether a crisis flag also reaches the counsellor by e-mail (backend.alerts).
+        "crisis_alerts": "email" if alerts_configured(app[CONFIG]) else "off",
     }
 
 
