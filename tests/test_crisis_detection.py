@@ -441,3 +441,11 @@ def test_paraphrases_the_rules_were_not_written_for_are_found(text):
     from bot.nlu.crisis import assess
 
     assert assess(text) is not None, text
+
+
+def test_a_self_harm_rule_about_someone_elses_hand_is_danger_from_others():
+    from bot.nlu.crisis import assess
+
+    finding = assess("mijn ex heeft gedreigd me iets aan te doen")
+    assert (finding.level, finding.kind) == ("clear", "violence")
+    assert assess("ik wil mezelf iets aandoen").kind == "self"

@@ -185,9 +185,16 @@ class Finding:
 def assess(text: str, lemmas: Optional[List[str]] = None) -> Optional[Finding]:
     """Risk in one message: the rules first (they name what they found), then the classifier."""
     signal = crisis_patterns.detect(text, lemmas)
+    classifier = crisis_classifier.shared()
+    probabilities = classifier.risk_probabilities([text])[0]
     if signal is not None:
-        return Finding(signal.pattern, *crisis_patterns.tier_of(signal.pattern))
-    learned = crisis_classifier.shared().assess(text)
+        level, kind = crisis_patterns.tier_of(signal.pattern)
+        # "mijn ex dreigt me iets aan te doen" fires a rule written for "ik doe me iets aan":
+        # the classifier tells whose hand it is.
+        if kind == "self" and probabilities.get(crisis_classifier.VIOLENCE, 0.0) >= 0.5:
+            level, kind = "clear", "violence"
+        return Finding(signal.pattern, level, kind)
+    learned = crisis_classifier.decide(probabilities, classifier.threshold)
     if learned is not None:
         return Finding("classifier", learned.level, learned.kind)
     return None
