@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Dict, List, Text
 
+import yaml
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -44,6 +47,20 @@ _CLARIFICATION = re.compile(
 )
 
 
+DISTRESS_FILE = Path(__file__).resolve().parents[1] / "data" / "feelings" / "distress.yml"
+
+
+@lru_cache(maxsize=1)
+def _distress() -> re.Pattern:
+    patterns = yaml.safe_load(DISTRESS_FILE.read_text(encoding="utf-8"))["patterns"]
+    return re.compile(r"\b(?:" + "|".join(f"(?:{pattern})" for pattern in patterns) + r")\b", re.IGNORECASE)
+
+
+def shows_distress(text: Any) -> bool:
+    """Strong negative feeling in an answer (bot/data/feelings/distress.yml)."""
+    return isinstance(text, str) and bool(_distress().search(text.lower()))
+
+
 def asks_what_is_meant(text: Any) -> bool:
     return isinstance(text, str) and bool(_CLARIFICATION.match(text))
 
@@ -73,6 +90,9 @@ def accept_or_reask(slot: str, text: Any, retries: float | None, dispatcher: Col
         dispatcher.utter_message(response="utter_clarify_free_text")
         return {slot: None}
     if isinstance(text, str) and is_real_answer(text):
+        if shows_distress(text):
+            # Heard before the next question: a pause or a talk is possible, going on too.
+            dispatcher.utter_message(response="utter_distress_ack")
         return {slot: text.strip()[:MAX_ANSWER_CHARS], "retries": 0}
     tries = int(retries or 0) + 1
     if tries >= MAX_RETRIES:
