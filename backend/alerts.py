@@ -91,16 +91,21 @@ async def pending_alerts(sessions) -> List[PendingAlert]:
         return [PendingAlert(*row) for row in rows]
 
 
-async def _claim(sessions, flag_id: int, claimed: bool) -> bool:
-    """Marks the flag as alerted (claimed=True), or releases it again; True when this call did it."""
+async def _claim(sessions, flag_id: int) -> bool:
+    """Marks the flag as alerted; True when this call did it (and no other backend)."""
     async with sessions() as s:
-        if claimed:
-            statement = update(Flag).where(Flag.id == flag_id, Flag.alerted_at.is_(None)).values(alerted_at=utcnow())
-        else:
-            statement = update(Flag).where(Flag.id == flag_id).values(alerted_at=None)
-        result = await s.execute(statement)
+        result = await s.execute(
+            update(Flag).where(Flag.id == flag_id, Flag.alerted_at.is_(None)).values(alerted_at=utcnow())
+        )
         await s.commit()
         return result.rowcount == 1
+
+
+async def _release(sessions, flag_id: int) -> None:
+    """The mail did not go out: the next round tries again."""
+    async with sessions() as s:
+        await s.execute(update(Flag).where(Flag.id == flag_id).values(alerted_at=None))
+        await s.commit()
 
 
 async def send_due_alerts(sessions, config: Config) -> int:
@@ -112,7 +117,7 @@ async def send_due_alerts(sessions, config: Config) -> int:
         if recipient is None:
             logger.error("crisis flag %d has no counsellor and ALERT_FALLBACK_EMAIL is not set", alert.flag_id)
             continue
-        if not await _claim(sessions, alert.flag_id, True):
+        if not await _claim(sessions, alert.flag_id):
             continue  # another backend sends this one
         link = f"{config.public_url}/clients/{alert.client_id}"
         try:
@@ -123,7 +128,7 @@ async def send_due_alerts(sessions, config: Config) -> int:
             )
         except (aiosmtplib.SMTPException, OSError):
             logger.warning("crisis alert for flag %d not sent; tried again soon", alert.flag_id, exc_info=True)
-            await _claim(sessions, alert.flag_id, False)
+            await _release(sessions, alert.flag_id)
             continue
         sent += 1
         logger.info("crisis alert for flag %d sent", alert.flag_id)

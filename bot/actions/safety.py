@@ -14,7 +14,6 @@ FLAG_VALUES = {
     ("clear", "self"): "crisissignaal",
     ("possible", "self"): "mogelijk crisissignaal",
     ("clear", "violence"): "geweld of gevaar door anderen",
-    ("possible", "violence"): "geweld of gevaar door anderen",
 }
 
 

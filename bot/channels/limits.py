@@ -32,6 +32,7 @@ async def in_thread(function: Callable[..., Any], *args: Any) -> Any:
     """Runs `function` off the event loop: other clients' turns go on meanwhile."""
     return await asyncio.get_running_loop().run_in_executor(None, function, *args)
 
+
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 MAX_MESSAGE_CHARS = 5000

@@ -12,6 +12,7 @@ the trained model, the browser library and the spaCy pipeline are linked, not co
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -227,6 +228,4 @@ def test_the_readme_path_from_make_run_to_the_dashboard(launched):
 
 
 def _json(output: str) -> dict:
-    import json
-
     return json.loads(output) if output.strip().startswith("{") else {}
