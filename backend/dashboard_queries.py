@@ -30,6 +30,32 @@ from backend.queries import actions_of, client_of_counsellor
 
 PAGE_SIZE = 50
 
+# How urgent an open crisis flag is, by the value the bot gave it (bot/actions/safety.py):
+# the client list puts the most urgent first, and shows the words.
+CRISIS_URGENCY = {
+    "niet veilig en alleen": 5,
+    "niet veilig: gevaar door anderen": 4,
+    "niet veilig": 4,
+    "geweld of gevaar door anderen": 3,
+    "crisissignaal": 2,
+    "mogelijk crisissignaal": 1,
+}
+ANY_CRISIS = 1  # a crisis flag whose value is not listed above
+
+
+def crisis_urgency():
+    """SQL: the urgency of a flag joined with its insight (0 for flags that are no crisis)."""
+    ranks = case(
+        *((Insight.value == value, rank) for value, rank in CRISIS_URGENCY.items()), else_=ANY_CRISIS
+    )
+    return case((Flag.kind == "crisis", ranks), else_=0)
+
+
+def urgency_words(urgency: int) -> str:
+    """The words of the most urgent open crisis flag ("crisis" when there are none to say)."""
+    words = [value for value, rank in CRISIS_URGENCY.items() if rank == urgency]
+    return words[0] if words and urgency > CRISIS_URGENCY["crisissignaal"] else "crisis"
+
 
 @dataclass
 class Novelty:
@@ -55,6 +81,11 @@ class ClientRow:
     viewed_at: Optional[datetime] = None
     open_homework: int = 0
     new: Novelty = field(default_factory=Novelty)
+    urgency: int = 0  # CRISIS_URGENCY of the most urgent open crisis flag
+
+    @property
+    def crisis_words(self) -> str:
+        return urgency_words(self.urgency)
 
 
 @dataclass(frozen=True)
@@ -72,8 +103,9 @@ def _escape_like(text: str) -> str:
 async def client_list(
     s: AsyncSession, counsellor_id: int, search: str = "", page: int = 1
 ) -> ClientPage:
-    """One page of the counsellor's clients: open crisis flags first, then other open flags,
-    then the most recently active. Aggregates run for the 50 shown clients only."""
+    """One page of the counsellor's clients: open crisis flags first (the most urgent first: a
+    client who is not safe and alone above a possible signal), then other open flags, then the
+    most recently active. Aggregates run for the 50 shown clients only."""
     where = [Client.counsellor_id == counsellor_id]
     if search:
         pattern = f"%{_escape_like(search.lower())}%"
@@ -83,9 +115,10 @@ async def client_list(
         select(
             Flag.client_id.label("client_id"),
             func.count(Flag.id).label("open_flags"),
-            func.max(case((Flag.kind == "crisis", 1), else_=0)).label("crisis"),
+            func.max(crisis_urgency()).label("crisis"),
         )
         .join(Client, Client.id == Flag.client_id)
+        .outerjoin(Insight, Insight.id == Flag.insight_id)
         .where(Flag.resolved_at.is_(None), Client.counsellor_id == counsellor_id)
         .group_by(Flag.client_id)
         .subquery()
@@ -122,7 +155,8 @@ async def client_list(
     total = result[0].total if result else 0
     rows = [
         ClientRow(
-            id=r[0], name=r[1], last_activity_at=r[2], open_flags=r[3], crisis=bool(r[4]), viewed_at=r[5]
+            id=r[0], name=r[1], last_activity_at=r[2], open_flags=r[3], crisis=bool(r[4]), viewed_at=r[5],
+            urgency=r[4],
         )
         for r in result
     ]
@@ -177,6 +211,7 @@ class ClientDossier:
     mood: List[MoodEntry]
     flags: List[Flag]
     notes: List[Tuple[Note, str]]  # (note, author's name)
+    crisis_values: Dict[int, str] = field(default_factory=dict)  # flag id: the bot's words for it
 
 
 async def client_dossier(
@@ -203,11 +238,16 @@ async def client_dossier(
     contacts = list(await s.scalars(of_client(Contact).order_by(Contact.created_at, Contact.id)))
     actions = await actions_of(s, client.id)
     mood = list(await s.scalars(of_client(MoodEntry).order_by(MoodEntry.at, MoodEntry.id)))
-    flags = list(
-        await s.scalars(
-            of_client(Flag).order_by(Flag.resolved_at.is_not(None), Flag.created_at.desc(), Flag.id.desc())
+    flagged = (
+        await s.execute(
+            of_client(Flag)
+            .add_columns(Insight.value)
+            .outerjoin(Insight, Insight.id == Flag.insight_id)
+            .order_by(Flag.resolved_at.is_not(None), crisis_urgency().desc(), Flag.created_at.desc(), Flag.id.desc())
         )
-    )
+    ).all()
+    flags = [flag for flag, _ in flagged]
+    crisis_values = {flag.id: value for flag, value in flagged if flag.kind == "crisis" and value}
     notes = [
         (note, name)
         for note, name in await s.execute(
@@ -221,7 +261,7 @@ async def client_dossier(
         await _record_view(s, counsellor_id, client.id)
         s.add(AuditEntry(counsellor_id=counsellor_id, client_id=client.id, action="view_client"))
         await s.commit()
-    return ClientDossier(client, previous, insights, contacts, actions, mood, flags, notes)
+    return ClientDossier(client, previous, insights, contacts, actions, mood, flags, notes, crisis_values)
 
 
 async def _record_view(s: AsyncSession, counsellor_id: int, client_id: int) -> None:

@@ -136,6 +136,7 @@ async def _client_context(request: web.Request, dossier: dq.ClientDossier) -> Di
         "timeline": charts.timeline(activity, dossier.mood),
         "mood": dossier.mood,
         "open_flags": [f for f in dossier.flags if f.resolved_at is None],
+        "crisis_values": dossier.crisis_values,
         "resolved_flags": [f for f in dossier.flags if f.resolved_at is not None],
         "notes": dossier.notes,
         "transcript": await _transcript(request, dossier),

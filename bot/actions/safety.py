@@ -15,6 +15,15 @@ FLAG_VALUES = {
     ("possible", "self"): "mogelijk crisissignaal",
     ("clear", "violence"): "geweld of gevaar door anderen",
 }
+# After "Ben je nu veilig?" answered with no, by the question the client answered.
+NOT_SAFE = "niet veilig"
+NOT_SAFE_ALONE = "niet veilig en alleen"
+NOT_SAFE_VIOLENCE = "niet veilig: gevaar door anderen"
+NOT_SAFE_AFTER = {
+    "utter_crisis_not_safe": NOT_SAFE_ALONE,  # "Is er iemand bij je?" - "nee"
+    "utter_crisis_alone": NOT_SAFE_ALONE,
+    "utter_crisis_violence": NOT_SAFE_VIOLENCE,
+}
 
 
 def latest_user_message_time(tracker: Tracker) -> float | None:
@@ -22,6 +31,32 @@ def latest_user_message_time(tracker: Tracker) -> float | None:
         if event.get("event") == "user":
             return event.get("timestamp")
     return None
+
+
+def question_answered(tracker: Tracker) -> Optional[Text]:
+    """The response the bot sent last before the client's latest message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action")
+    return None
+
+
+def signal_and_answers(tracker: Tracker, answers: int = 3) -> List[Text]:
+    """The client's latest crisis message and (at most `answers` of) what they said after it."""
+    said: List[Text] = []
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        said.append(event.get("text") or "")
+        if (event.get("parse_data") or {}).get("intent", {}).get("name") == "crisis":
+            break
+    said.reverse()
+    return [said[0], *said[1:][-answers:]] if said else []
 
 
 def latest_crisis_message(tracker: Tracker) -> Optional[Dict[Text, Any]]:
@@ -51,5 +86,19 @@ class ActionFlagCrisis(Action):
             tier = ("clear", signal.get("crisis_kind") or "self")
             sentence = f"{signal.get('text', '')} | daarna: {text}" if signal else text
         value = FLAG_VALUES.get(tier, "crisissignaal")
+        await dossier.flag_crisis(tracker.sender_id, sentence, latest_user_message_time(tracker), value=value)
+        return []
+
+
+class ActionFlagNotSafe(Action):
+    """The client said they are not safe: the flag the dashboard puts above all others, with the
+    signal and the answers, so the counsellor reads what the client said."""
+
+    def name(self) -> Text:
+        return "action_flag_not_safe"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        value = NOT_SAFE_AFTER.get(question_answered(tracker) or "", NOT_SAFE)
+        sentence = " | daarna: ".join(signal_and_answers(tracker))
         await dossier.flag_crisis(tracker.sender_id, sentence, latest_user_message_time(tracker), value=value)
         return []

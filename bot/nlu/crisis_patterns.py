@@ -415,7 +415,10 @@ RULES: list[Rule] = [
     # "ik wil er niet meer zijn", "kwil er nie meer zijn"
     rule("not_be_there",
          r"\ber (?:{A}){{0,2}}niet meer (?:willen |wil |wou |kan |zou |mag |hoef )?(?:zijn|wezen)\b",
-         negatable=False, needs_self=True),
+         negatable=False, needs_self=True,
+         # "..., bij dat callcenter bedoel ik", "... op kantoor": a place of work
+         unless_after=r"^,? (?:bij|op|in|van) (?:{A}){{0,2}}(?:{WORK}|{WORKP})\b|^(?: [a-z]+){{0,4}} "
+                      r"bedoel ik\b"),
     # "voor als ik er niet meer ben", "niemand zou merken als ik er niet meer ben"
     rule("make_sure_gone",
          r"\bzorg[a-z]* (?:{A}){{0,2}}dat ik er (?:{A}){{0,2}}niet meer (?:ben|zal zijn|zijn)\b",
@@ -693,7 +696,11 @@ RULES: list[Rule] = [
     rule("standing_on_edge",
          r"\b(?:sta|stond|zit|zat) (?:{A}){{0,2}}op (?:de|het|een) (?:brug|dak|spoor|sporen|"
          r"spoorweg|spoorlijn|richel|vensterbank|viaduct|balkonrand|rand van het dak)\b",
-         needs_self=True, unless_after=r"^ (?:tussen|van de wereld|naar)\b"),
+         needs_self=True,
+         # "op het dak van het magazijn voor de inspectie, met harnas"
+         unless_after=r"^ (?:tussen|van de wereld|naar)\b|^[^.!?]{{0,60}}\b(?:inspectie|"
+                      r"herstelling|installatie|zonnepanelen|harnas|valbeveiliging|stelling|"
+                      r"nieuwe job|mijn job|werf)\b"),
     rule("lie_on_tracks",
          r"\bop (?:het|de) (?:spoor|sporen|spoorweg|treinsporen) (?:{A}){{0,2}}(?:gaan )?"
          r"(?:liggen|te liggen|lig|staan)\b"),
@@ -712,7 +719,7 @@ RULES: list[Rule] = [
     rule("farewell_letter",
          r"\bafscheidsbrie[a-z]*\b",
          unless_after=r"^ (?:{A}){{0,2}}(?:aan|voor|naar) (?:mijn |m |de |het |onze |al mijn |"
-                      r"alle )?(?:{WORK}|klanten|klant|personeel|leerlingen|studenten|"
+                      r"alle )?(?:oude |vorige |lieve )?(?:{WORK}|klanten|klant|personeel|leerlingen|studenten|"
                       r"patienten|directie)\b"),
     rule("farewell_everyone",
          r"\bafscheid (?:{A}){{0,2}}(?:genomen|nemen|neem|nam|te nemen) van (?:iedereen|het leven|"
@@ -835,7 +842,12 @@ RULES: list[Rule] = [
          r"\bgeen (?:enkele )?(?:uitweg|toekomst|hoop) meer\b(?! (?:zoeken|te zoeken|nodig|"
          r"in (?:drank|alcohol|eten)))",
          needs_self=True,
-         unless_after=r"^ (?:uit|in|voor|bij|op|met|binnen|als) (?:{A}){{0,3}}{WORK}\b"),
+         # "geen toekomst meer voor mezelf in de drukkerij", "geen hoop meer dat ik nog een
+         # job vind": hopelessness about work, not about living
+         unless_after=r"^ (?:voor (?:mezelf|mij|me) )?(?:uit|in|voor|bij|op|met|binnen|als) "
+                      r"(?:{A}){{0,3}}(?:{WORK}|[a-z]+(?:erij|sector|bedrijf|winkel))\b|"
+                      r"^ (?:dat|om) (?:ik )?(?:{A}){{0,4}}(?:{WORK}|baan|werk vind|aan de slag|"
+                      r"aangenomen|een plek|[a-z]+job)\b"),
     rule("hope_accident",
          r"\bhoop[a-z]* (?:{A}){{0,2}}(?:dat|op) (?:{W}){{0,4}}(?:ongeluk|verongeluk|aangereden|"
          r"overreden|omkom|omgekomen|aanrijdt|overrijdt|doodga|{DOOD}\b|sterf|verdrink)",
@@ -966,7 +978,11 @@ RULES: list[Rule] = [
     # "alles ligt klaar", "ik heb uitgezocht hoe ik het ga doen"
     rule("plan_ready",
          r"\b(?:alles ligt (?:al )?klaar|(?:uitgezocht|opgezocht|bedacht|gepland|besloten) hoe ik "
-         r"(?:het|er een eind[e]? aan) (?:ga|zal|wil|kan) (?:doen|maken))\b"),
+         r"(?:het|er een eind[e]? aan) (?:ga|zal|wil|kan) (?:doen|maken))\b",
+         # "alles ligt klaar voor mijn eerste werkdag", "...: cv in een mapje, mijn diploma"
+         unless_after=r"^[^.!?]{{0,60}}\b(?:werkdag|eerste dag|sollicitatie[a-z]*|cv|diploma|"
+                      r"interview|examen|lunchbox|badge|werkschoenen|werkkledij|boekentas|"
+                      r"verhuis|verhuizing|opleiding|stage|jobbeurs)\b"),
     # "ik heb mijn spullen weggegeven": giving things away is a classic warning sign
     rule("gave_things_away",
          r"\b(?:mijn|al mijn|m) (?:spullen|bezittingen|dingen|kleren|boeken) (?:{A}){{0,2}}"
@@ -1078,7 +1094,11 @@ FIGURATIVE_GUARDS: list[Guard] = [
           r"terroristen|commando|tactiek|rit|plan van)[a-z]*"),
     guard("suicide_as_verdict",
           r"\b(?:dat|dit|het) (?:is|was|zou|wordt|lijkt) (?:{A}){{0,2}}zelfmoord (?:zijn )?"
-          r"(?:om|als|voor|met)\b"),
+          r"(?:om|als|voor|met)\b|"
+          # a verdict on a plan: "da's toch zelfmoord", "commercieel is dat zelfmoord",
+          # "zelfmoord op sociale media is dat"
+          r"\b(?:das|dat is|is dat|dat was|was dat|is het|dat zou) (?:{A}){{0,2}}zelfmoord\b"
+          r"(?! (?:{A}){{0,3}}(?:voor mij|voor me|van mij)\b)|\bzelfmoord (?:op|in|voor) (?:{A}){{0,3}}is dat\b"),
     # prevention and professional interest: "werken in de zelfmoordpreventie",
     # "vrijwilliger bij de Zelfmoordlijn", "masterproef over suicidepreventie"
     guard("prevention",
@@ -1089,16 +1109,47 @@ FIGURATIVE_GUARDS: list[Guard] = [
     guard("professional_field",
           r"\b(?:werken|werk|werkt|werkte|vrijwillig[a-z]*|stage[a-z]*|opleiding[a-z]*|"
           r"cursus[a-z]*|vacature[a-z]*|hulpverlen[a-z]*|specialisatie|sector|solliciteer|"
-          r"solliciteren) (?:{W}){{0,3}}(?:in|bij|rond|voor|tegen|met) (?:de |het )?"
-          r"(?:zelfmoordlijn|zelfmoordpreventie|huiselijk geweld|partnergeweld|"
+          r"solliciteren|gesolliciteerd|solliciteerde|medewerkers?|job) (?:{W}){{0,3}}"
+          r"(?:in|bij|rond|voor|tegen|met|van) (?:de |het )?"
+          r"(?:zelfmoordlijn|zelfmoordpreventie|vertrouwenscentrum kindermishandeling|"
+          r"huiselijk geweld|partnergeweld|"
           r"intrafamiliaal geweld|slachtoffers? van [a-z]+(?: [a-z]+)?|seksueel geweld)\b"),
-    # studying or reading about the topic: "masterproef over zelfdoding bij jongeren"
+    # studying, reading or hearing about the topic: "masterproef over zelfdoding bij jongeren",
+    # "op de radio ging het over de cijfers van zelfdoding", "rouwverwerking na zelfdoding"
     guard("study_topic",
-          r"\b(?:thesis|masterproef|scriptie|bachelorproef|onderzoek|paper|boek|boeken|film|"
-          r"artikel|documentaire|reportage|podcast|serie|les|lessen|lezing|presentatie|"
-          r"congres|cursus|workshop|vorming|opleiding) (?:{W}){{0,3}}(?:over|rond|omtrent) "
+          r"\b(?:thesis|masterthesis|masterproef|scriptie|bachelorproef|onderzoek|paper|boek|"
+          r"boeken|roman|film|films|serie|aflevering|artikel|documentaire|reportage|podcast|radio|"
+          r"tv|televisie|nieuws|journaal|krant|les|lessen|lezing|presentatie|congres|cursus|"
+          r"workshop|vorming|opleiding|module|e ?learning|training|casus|hoofdstuk|thema|"
+          r"cijfers|statistieken|signalen|rouwverwerking|rouw|nabestaanden|taboe|"
+          r"bespreekbaar (?:te )?maken) (?:{W}){{0,5}}(?:over|rond|omtrent|van|na) "
           r"(?:de |het )?(?:zelfdoding|zelfmoord|suicide|zelfverwonding|automutilatie|"
-          r"huiselijk geweld|partnergeweld|seksueel geweld)\b"),
+          r"huiselijk geweld|partnergeweld|seksueel geweld)[a-z]*"),
+    # the topic across a population: "zelfverwonding bij tieners", "zelfdoding onder boeren"
+    guard("population_topic",
+          r"\b(?:zelfdoding|zelfmoord|suicide|zelfverwonding|automutilatie|zelfbeschadiging)"
+          r"[a-z]* (?:bij|onder) (?:{A})?(?:jongeren|tieners|leerlingen|studenten|kinderen|"
+          r"ouderen|mannen|vrouwen|boeren|landbouwers|werknemers|patienten|clienten|agenten|"
+          r"artsen|zorgverleners|volwassenen|adolescenten|jongens|meisjes|holebi[a-z]*|"
+          r"militairen|politiemensen)\b"),
+    # someone else in a film, a book or a case: "de hoofdpersoon in die film pleegt
+    # zelfmoord", "een man die van een brug wilde springen", "jongeren die zichzelf
+    # snijden"; never "ik ben iemand die ..." and never harm done to the client
+    guard("character_does",
+          r"\b(?:hoofdpersoon|hoofdpersonage|personage|hoofdrolspeler|heldin|held|acteur|"
+          r"actrice) (?:{A}){{0,5}}(?:pleegt|pleegde|pleegden|plegen) (?:{A}){{0,2}}"
+          r"(?:zelfmoord|zelfdoding)\b|"
+          r"(?<!\bben )(?<!\bwas )(?<!\bben echt )\b(?:een|die|de|het|veel|sommige|twee|drie) "
+          r"(?:man|vrouw|jongen|meisje|jongere|persoon|klant|patient|client|collega|leerling|"
+          r"student|tiener|mensen|jongeren|tieners|leerlingen|kinderen|patienten|clienten|"
+          r"personen) die\b",
+          reach=45, rules=_SELF_HARM_RULES | _JUMP_RULES | {"suicide_word", "self_harm_word"}),
+    # "zichzelf" is someone else ("een klant dreigde zichzelf iets aan te doen", "jongeren
+    # die zichzelf snijden"); the client about themselves says "mezelf", or "ik ben iemand
+    # die zichzelf ..."
+    guard("others_themselves",
+          r"(?<!\bben iemand die )(?<!\bben een mens die )(?<!\bben echt iemand die )"
+          r"\bzichzelf\b"),
     # professionals talk about clients: "suicidale patienten"
     guard("professional_clients",
           r"\bsuicid[a-z]* (?:patienten|patient|clienten|client|jongeren|jongere|personen|"
@@ -1136,6 +1187,12 @@ FIGURATIVE_GUARDS: list[Guard] = [
           r"(?:het|de|een) (?:werk|werf|training|match|wedstrijd)|bij (?:de|het) (?:afwas|koken|"
           r"klussen|tuinieren))\b",
           reach=25, rules=_SELF_HARM_RULES),
+    # "bij de teambuilding zal ik er niet meer zijn": absent from an occasion at work
+    guard("absent_at_work",
+          r"\b(?:bij|op|tijdens|na|in) (?:de |het |die |dat |onze |ons |mijn )?(?:teambuilding|"
+          r"receptie|personeelsfeest|nieuwjaarsreceptie|kerstfeest|kerstdrink|jaarvergadering|"
+          r"{WORK})\b",
+          reach=30, rules={"not_be_there", "when_i_am_gone"}),
     # killing time: "de tijd doden", "ik sla de tijd dood"
     guard("killing_time",
           r"\b(?:de )?tijd (?:{A})?(?:dood|doden|te doden|doodslaan|doodgeslagen)\b"),

@@ -2,7 +2,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.consent import ActionRecordConsent
-from bot.actions.safety import ActionFlagCrisis
+from bot.actions.safety import ActionFlagCrisis, ActionFlagNotSafe
 from tests.actions.conftest import DOMAIN
 
 
@@ -83,3 +83,36 @@ async def test_yes_to_the_direct_question_raises_a_clear_flag_that_quotes_both(f
     [flag] = fake_dossier.writes["insight"]
     assert flag["value"] == "crisissignaal"
     assert flag["sentence"] == "iedereen is beter af zonder mij | daarna: ja"
+
+
+def conversation_after_a_signal(make_tracker, *turns):
+    """A tracker whose events are: the crisis message, then (bot response, client answer) turns;
+    the last answer is the latest message."""
+    *earlier, (last_question, last_answer) = turns
+    tracker = make_tracker({}, last_answer, "deny")
+    latest = tracker.events.pop()
+    tracker.events.append({"event": "user", "timestamp": 1764331000.0, "text": "ik wil niet meer leven",
+                           "parse_data": {"text": "ik wil niet meer leven", "intent": {"name": "crisis"}}})
+    for question, answer in earlier:
+        tracker.events.append({"event": "bot", "text": "...", "metadata": {"utter_action": question}})
+        tracker.events.append({"event": "user", "timestamp": 1764331100.0, "text": answer, "parse_data": {"intent": {"name": "deny"}}})
+    tracker.events.append({"event": "bot", "text": "...", "metadata": {"utter_action": last_question}})
+    tracker.events.append(latest)
+    return tracker
+
+
+async def test_no_to_are_you_safe_raises_the_not_safe_flag(fake_dossier, make_tracker):
+    tracker = conversation_after_a_signal(make_tracker, ("utter_crisis_check_safety", "nee"))
+    assert await ActionFlagNotSafe().run(CollectingDispatcher(), tracker, DOMAIN) == []
+    [flag] = fake_dossier.writes["insight"]
+    assert (flag["value"], flag["sentence"]) == ("niet veilig", "ik wil niet meer leven | daarna: nee")
+
+
+async def test_not_safe_and_no_one_nearby_raises_the_most_urgent_flag_with_every_answer(fake_dossier, make_tracker):
+    tracker = conversation_after_a_signal(
+        make_tracker, ("utter_crisis_check_safety", "nee"), ("utter_crisis_not_safe", "nee ik ben alleen")
+    )
+    await ActionFlagNotSafe().run(CollectingDispatcher(), tracker, DOMAIN)
+    [flag] = fake_dossier.writes["insight"]
+    assert flag["value"] == "niet veilig en alleen"
+    assert flag["sentence"] == "ik wil niet meer leven | daarna: nee | daarna: nee ik ben alleen"

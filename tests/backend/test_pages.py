@@ -104,6 +104,31 @@ async def test_crisis_comes_before_other_flags(client, auth, dossier):
     assert 'class="flag flag-crisis"' in html
 
 
+async def test_a_client_who_is_not_safe_and_alone_comes_before_a_possible_signal(client, auth, dossier):
+    an = await dossier.counsellor()
+    possible = await dossier.client(an.id, "Anna Misschien")
+    alone = await dossier.client(an.id, "Zeno Alleen")
+    for chat, key, value, sentence in [
+        (alone.chat_id, "a1", "crisissignaal", "ik wil niet meer leven"),
+        (alone.chat_id, "a2", "niet veilig en alleen", "ik wil niet meer leven | daarna: nee | daarna: nee ik ben alleen"),
+        (possible.chat_id, "p1", "mogelijk crisissignaal", "ik wil verdwijnen"),
+    ]:
+        body = insight_body(key=key, category="crisis", value=value, sentence=sentence)
+        await client.post(f"/api/v1/chats/{chat}/insights", json=body, headers=auth)
+    # The possible signal is the most recent activity; urgency still wins.
+    await client.post(f"/api/v1/chats/{possible.chat_id}/mood", json={"key": "m", "mood": "bad", "sentence": ""}, headers=auth)
+    await login(client)
+    html = (await page(client, "/"))[1]
+    assert html.index("Zeno Alleen") < html.index("Anna Misschien")
+    zeno_row = html[html.index("Zeno Alleen"):html.index("Anna Misschien")]
+    assert "niet veilig en alleen" in zeno_row
+
+    html = (await page(client, f"/clients/{alone.id}"))[1]
+    cards = html[html.index('id="signalen"'):]
+    assert cards.index("Crisis (niet veilig en alleen)") < cards.index("Crisis (crisissignaal)")
+    assert "daarna: nee ik ben alleen" in cards
+
+
 async def test_list_counts_open_homework(client, auth, dossier):
     an = await dossier.counsellor()
     jan = await dossier.client(an.id)

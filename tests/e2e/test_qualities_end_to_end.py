@@ -115,3 +115,20 @@ def test_rasas_http_api_wants_the_token_and_the_chat_channel_does_not(stack, cli
     assert requests.get(tracker, params={"token": "geraden"}, timeout=30).status_code == 401
     answer = requests.get(tracker, params={"token": stack.env["RASA_TOKEN"]}, timeout=30)
     assert answer.status_code == 200 and answer.json()["sender_id"] == client["chat_id"]
+
+
+def test_after_a_referral_the_help_lines_stay_in_view_and_not_safe_and_alone_reaches_the_dossier(stack, client):
+    chat = stack.admin("clients", "create", "--counsellor", "an@example.org", "--name", "Noor Alleen")
+    chat_id = chat["chat_id"]
+    stack.say(chat_id, "hallo")
+    stack.say(chat_id, "/affirm")
+    assert "1813" in texts(stack.say(chat_id, "ik wil niet meer leven"))
+    assert "112" in texts(stack.say(chat_id, "nee"))
+    alone = texts(stack.say(chat_id, "nee ik ben alleen"))
+    assert "112" in alone and "dringende melding" in alone
+    # Whatever the client says next, the answer names the help lines (bot/crisis_mode.py).
+    thanks = texts(stack.say(chat_id, "dank je"))
+    assert "1813" in thanks and "106" in thanks
+    export = stack.admin("clients", "export", "--client", str(chat["client_id"]))
+    values = [i["value"] for i in export["insights"] if i["category"] == "crisis"]
+    assert "niet veilig en alleen" in values
