@@ -1275,6 +1275,72 @@ def _has_self(text: str, start: int, end: int) -> bool:
     return bool(_SELF_WORDS.search(left + " " + text[start:end] + " " + right))
 
 
+# Someone else as the subject of the clause ("mijn zus heeft een overdosis genomen", "een vriend
+# dreigde van de brug te springen", "hij zegt dat hij zich van kant gaat maken"). Their risk is
+# not the client's own: when no first person follows the subject before the end of the match,
+# the rule stands back and the learned classifier decides. Danger from others keeps its rules
+# ("mijn partner slaat de kinderen" is the client's danger too).
+_THIRD_PERSON_SUBJECT = _compile(
+    r"\b(?:hij|zij|iemand|(?:mijn|m|een|de|die|dat|onze|ons|zijn|haar|hun|je) (?:[a-z]+ ){{0,2}}?"
+    r"(?:{HOME}|{WORKP}|vriend[a-z]*|collega[a-z]*|klant|client|patient|leerling|student|buur|"
+    r"kennis|zanger|zangeres|acteur|actrice|man|vrouw|jongen|meisje|kind|zoon|dochter|"
+    r"jongere|tiener|bewoner|persoon|gast|leerkracht|vader|moeder|ouder|oud-collega))\b"
+)
+_FIRST_PERSON = re.compile(r"\b(?:ik|ikzelf|me|mij|mezelf|m|k)\b")
+
+
+def _someone_else(text: str, start: int, end: int) -> bool:
+    """True when the clause of the match has another person as subject and no first person
+    comes after that subject, up to the end of the match."""
+    before = text[max(0, start - 160):start]
+    cut = None
+    for cut in _CLAUSE_BREAK.finditer(before):
+        pass
+    if cut is not None:
+        before = before[cut.end():]
+    subject = None
+    for subject in _THIRD_PERSON_SUBJECT.finditer(before):
+        break
+    if subject is None:
+        return False
+    return not _FIRST_PERSON.search(before[subject.end():] + " " + text[start:end])
+
+
+# The bare words of the topic ("zelfdoding", "overdosis", "huiselijk geweld") in a message about
+# work, study or someone else ("als HR-adviseur begeleidde ik collega's na de zelfdoding van een
+# collega"): the rule stands back unless the word is tied to the client ("mijn
+# zelfmoordgedachten", "ik denk aan zelfmoord"); the learned classifier decides.
+TOPIC_RULES = frozenset({"suicide_word", "self_harm_word", "overdose", "domestic_violence"})
+_TOPIC_CONTEXT = _compile(
+    r"\b(?:ik werk|ik werkte|werk ik|werkte ik|gewerkt|werkervaring|ervaring als|ervaring in|"
+    r"ervaring met|als (?:[a-z]+ ){{0,2}}(?:vrijwilliger|begeleider|verpleegkundige|leerkracht|"
+    r"student|teamleider|adviseur|consulent|therapeut|agent|inspecteur|cipier|militair|juriste?|"
+    r"hulpverlener|opvoeder|werknemer)|vrijwilliger|stage|student|studeer|studie|opleiding|thesis|"
+    r"masterproef|cursus|vorming|solliciteer|solliciteren|sollicitatie[a-z]*|vacature[a-z]*|"
+    r"competentie[a-z]*|bijscholing|job|functie|cv|collega[a-z]*|clienten|client|patient[a-z]*|"
+    r"leerling[a-z]*|klant[a-z]*|bewoners?|gedetineerden|jongeren|slachtoffers|nabestaanden|"
+    r"studenten|tieners)\b"
+)
+_OWN_WORDS = {"mijn", "m", "mezelf", "zelf", "ons", "onze", "thuis"}
+_OWN_VERBS = {"denk", "dacht", "heb", "had", "voel", "wil", "wou", "pleeg", "doe", "deed", "ben", "was",
+              "zit", "word", "werd", "overweeg", "krijg", "kreeg", "kom", "kwam"}
+
+
+def _tied_to_client(before: Sequence[str], after: Sequence[str]) -> bool:
+    """"mijn zelfmoordgedachten", "ik denk aan zelfmoord", "dat ik aan zelfdoding denk", "ik ben
+    slachtoffer van huiselijk geweld": the few words around the topic word."""
+    if any(word in _OWN_WORDS for word in before):
+        return True
+    window = set(before) | set(after)
+    return bool(window & {"ik", "k"}) and bool(window & _OWN_VERBS)
+
+
+def _topic_talk(text: str, rule_: Rule, start: int, end: int) -> bool:
+    if rule_.name not in TOPIC_RULES or not _TOPIC_CONTEXT.search(text):
+        return False
+    return not _tied_to_client(text[max(0, start - 80):start].split()[-6:], text[end:end + 40].split()[:3])
+
+
 def _guard_spans(text: str) -> list[tuple[Guard, int, int]]:
     return [(g, *m.span()) for g in FIGURATIVE_GUARDS for m in g.regex.finditer(text)]
 
@@ -1309,6 +1375,10 @@ def _match_view(text: str, source: str, rules: Sequence[Rule]) -> Optional[Crisi
             if rule_.unless_after is not None and rule_.unless_after.match(text[end:end + 120]):
                 continue
             if rule_.needs_self and not _has_self(text, start, end):
+                continue
+            if rule_.name not in VIOLENCE_RULES and _someone_else(text, start, end):
+                continue
+            if _topic_talk(text, rule_, start, end):
                 continue
             if rule_.negatable and _negated(text, start, end):
                 continue
