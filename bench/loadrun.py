@@ -308,7 +308,7 @@ class LoadSampler(threading.Thread):
 
 
 def tracker_store_type(endpoints: Path) -> Optional[str]:
-    """`SQL` (plain Rasa) or e.g. `deploy.rasa_tuning.TunedSQLTrackerStore`, as the file says."""
+    """`SQL` (plain Rasa) or e.g. `rasa_server.tracker_store.TunedSQLTrackerStore`, as the file says."""
     match = re.search(r"(?ms)^tracker_store:\s*$.*?^\s+type:\s*(\S+)", endpoints.read_text())
     return match.group(1) if match else None
 

@@ -4,7 +4,7 @@ Starts the backend, the action server and our Rasa server on free ports (as `mak
 warms them up, then samples the Rasa server with py-spy while the qualities conversation of the
 benchmark runs, and prints the functions that take the largest share of the samples. The raw
 samples (collapsed stacks, for flame graph tools or speedscope.app) go to var/bench/profile/.
-Found this way: the costs that deploy/rasa_tuning.py removes, and TEDPolicy's share.
+Found this way: the costs that rasa_server/patches.py removes, and TEDPolicy's share.
 """
 from __future__ import annotations
 

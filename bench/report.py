@@ -103,7 +103,7 @@ def chart(report: Dict[str, Any], path: Path) -> None:
     phases, variants = report["phases"], report["variants"]
     c = str(report["settings"]["concurrency"])
     keys = ["reference", *variants]
-    short = {"reference": "reference", "ours": "ours", "ours_tuned": "ours, tuned"}
+    short = {"reference": "reference", "ours": "ours", "ours_plain": "ours, plain rasa"}
     names = {key: short.get(key, key) for key in keys}
     colours = {"reference": "#9bb7d4", "ours": "#c9731e", "ours_tuned": "#2f6b9a"}
     figure, (latency, throughput, memory) = plt.subplots(1, 3, figsize=(13, 3.8), dpi=100)

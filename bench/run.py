@@ -137,20 +137,20 @@ def phase(label: str, url: str, senders: List[str], make_script: Callable, proce
     return result
 
 
-TUNED_STORE = "deploy.rasa_tuning.TunedSQLTrackerStore"
+TUNED_STORE = "rasa_server.tracker_store.TunedSQLTrackerStore"
 
 
-def our_variants(args: argparse.Namespace, var_dir: Path) -> List[Dict[str, str]]:
-    """Our bot as the repo configures it and, when that does not use deploy/rasa_tuning.py
-    yet, also with it (the same endpoints file with the tuned tracker store)."""
+def our_variants(args: argparse.Namespace, var_dir: Path) -> List[Dict[str, Any]]:
+    """Our bot as the Procfile starts it (`python -m rasa_server`, the tuned tracker store) and,
+    unless --no-plain-variant, also on plain Rasa: `rasa run` with Rasa's SQL tracker store."""
     endpoints = Path(args.endpoints) if Path(args.endpoints).is_absolute() else ROOT / args.endpoints
     text = endpoints.read_text()
-    variants = [{"key": "ours", "label": f"ours ({endpoints.name}{', tuned' if TUNED_STORE in text else ''})", "endpoints": str(endpoints)}]
-    tuned_text = re.sub(r"(?m)^(\s*type:\s*)SQL\s*$", lambda match: match.group(1) + TUNED_STORE, text, count=1)
-    if TUNED_STORE not in text and tuned_text != text and not args.no_tuned_variant:
-        tuned = var_dir / "endpoints.tuned.yml"
-        tuned.write_text(tuned_text)
-        variants.append({"key": "ours_tuned", "label": "ours + deploy/rasa_tuning.py", "endpoints": str(tuned)})
+    variants: List[Dict[str, Any]] = [{"key": "ours", "label": f"ours ({endpoints.name}, python -m rasa_server)", "endpoints": str(endpoints), "plain": False}]
+    plain_text = re.sub(r"(?m)^(\s*type:\s*)" + re.escape(TUNED_STORE) + r"\s*$", lambda match: match.group(1) + "SQL", text, count=1)
+    if not args.no_plain_variant:
+        plain = var_dir / "endpoints.plain.yml"
+        plain.write_text(plain_text)
+        variants.append({"key": "ours_plain", "label": "ours on plain rasa run", "endpoints": str(plain), "plain": True})
     return variants
 
 
@@ -163,13 +163,13 @@ def side_by_side(args: argparse.Namespace, env: Dict[str, str], var_dir: Path) -
         ports = {"reference": free_port(), **{variant["key"]: free_port() for variant in variants}}
         log("bench: starting the reference Rasa server")
         startup = {"reference": start_rasa(
-            cluster, "reference_rasa", rasa_argv(ports["reference"], reference.model_path(), "endpoints.yml", ROOT / "credentials.yml", token=cluster.env["RASA_TOKEN"]),
+            cluster, "reference_rasa", rasa_argv(ports["reference"], reference.model_path(), "endpoints.yml", ROOT / "credentials.yml", token=cluster.env["RASA_TOKEN"], plain=True),
             ports["reference"], "hello", cwd=reference.REFERENCE_DIR, env=reference.rasa_env(env),
         )}
         log(f"bench: the reference answers {startup['reference']} s after its start")
         for variant in variants:
             key = variant["key"]
-            startup[key] = start_rasa(cluster, f"{key}_rasa", rasa_argv(ports[key], cluster.env["RASA_MODEL"], variant["endpoints"], token=cluster.env["RASA_TOKEN"]), ports[key], "hallo")
+            startup[key] = start_rasa(cluster, f"{key}_rasa", rasa_argv(ports[key], cluster.env["RASA_MODEL"], variant["endpoints"], token=cluster.env["RASA_TOKEN"], plain=variant["plain"]), ports[key], "hallo")
             log(f"bench: {variant['label']} answers {startup[key]} s after its start")
         urls = {key: f"http://127.0.0.1:{port}" for key, port in ports.items()}
         pids = {name: process.pid for name, process in cluster.processes.items()}
@@ -289,7 +289,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--concurrency", type=int, default=20, help="simultaneous conversations (default 20)")
     parser.add_argument("--no-scaleout", action="store_true", help="skip the scale-out set-up")
     parser.add_argument("--endpoints", default="endpoints.yml", help="endpoints file of our Rasa server (default: the repo's)")
-    parser.add_argument("--no-tuned-variant", action="store_true", help="do not also measure our bot with deploy/rasa_tuning.py")
+    parser.add_argument("--no-plain-variant", action="store_true", help="do not also measure our bot on plain rasa run")
     parser.add_argument("--out", type=Path, default=DOCS, help="where bench.json, bench.png and performance.md go")
     args = parser.parse_args(argv)
 

@@ -1,1 +1,1 @@
-"""Deployment files (deploy/scaleout/) and the Rasa server tuning (deploy/rasa_tuning.py)."""
+"""Deployment files: the scale-out set-up (deploy/scaleout/). Our Rasa server is rasa_server/."""

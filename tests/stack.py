@@ -30,13 +30,17 @@ def free_port() -> int:
 
 def rasa_argv(
     port: int | str, model: str, endpoints: Path | str = "endpoints.yml", credentials: Path | str = "credentials.yml",
-    *, token: Optional[str] = None,
+    *, token: Optional[str] = None, plain: bool = False,
 ) -> List[str]:
-    """`token`: Rasa's HTTP API answers only requests with ?token=<token> (the set-up passes
+    """Our Rasa server as the Procfile starts it (`python -m rasa_server run`, Rasa with the
+    changes of rasa_server/patches.py), or with `plain` Rasa's own `rasa run`.
+
+    `token`: Rasa's HTTP API answers only requests with ?token=<token> (the set-up passes
     RASA_TOKEN); without one the API is open to anyone who reaches the port."""
     auth = ["--auth-token", token] if token else []
+    launcher = [str(VENV_BIN / "rasa")] if plain else [sys.executable, "-m", "rasa_server"]
     return [
-        str(VENV_BIN / "rasa"), "run", "--enable-api", *auth, "--port", str(port), "--model", str(model),
+        *launcher, "run", "--enable-api", *auth, "--port", str(port), "--model", str(model),
         "--endpoints", str(endpoints), "--credentials", str(credentials),
     ]
 

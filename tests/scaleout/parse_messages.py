@@ -1,5 +1,5 @@
 """`python -m tests.scaleout.parse_messages MODEL [--tuned]`: loads MODEL as the Rasa server
-does, with or without deploy/rasa_tuning.py, parses every 8th message of the held-out NLU
+does, with or without the changes of rasa_server/patches.py, parses every 8th message of the held-out NLU
 split and prints what the NLU made of each (JSON), then the peak memory in MiB."""
 from __future__ import annotations
 
@@ -41,5 +41,7 @@ async def parse_all(model: str) -> List[Dict[str, Any]]:
 
 if __name__ == "__main__":
     if "--tuned" in sys.argv:
-        import deploy.rasa_tuning  # noqa: F401 (changes Rasa on import)
+        from rasa_server import patches
+
+        patches.install()
     print(json.dumps({"parsed": asyncio.run(parse_all(sys.argv[1])), "peak_rss_mib": peak_rss_mib(os.getpid())}, ensure_ascii=False))

@@ -1,6 +1,6 @@
 """The Rasa server parts of the scale-out set-up, without a Rasa server: the tuning of
-deploy/rasa_tuning.py (tracker store, action answers, model loading) and the atomic Redis lock
-store (deploy/rasa_lock_store.py)."""
+rasa_server/ (tracker store, action answers, model loading) and the atomic Redis lock store
+(rasa_server/lock_store.py). The changes to Rasa are applied here as the launcher applies them."""
 from __future__ import annotations
 
 import asyncio
@@ -16,14 +16,17 @@ import warnings
 import pytest
 from jsonschema import ValidationError
 
-from deploy import rasa_tuning
-from deploy.rasa_lock_store import AtomicRedisLockStore
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa_server import patches
+from rasa_server.lock_store import AtomicRedisLockStore
+from rasa_server.tracker_store import TunedSQLTrackerStore
 from tools.stack_env import ROOT, stack_env
+
+patches.install()  # as `python -m rasa_server` does before Rasa starts
 
 with warnings.catch_warnings():
     # Rasa always warns that slot auto-fill is gone, whatever the domain says.
@@ -73,7 +76,7 @@ def event_names(tracker):
 
 def test_two_tuned_stores_on_one_database_see_each_others_turns(tmp_path):
     url = f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
-    first, second = rasa_tuning.TunedSQLTrackerStore(DOMAIN, host=url), rasa_tuning.TunedSQLTrackerStore(DOMAIN, host=url)
+    first, second = TunedSQLTrackerStore(DOMAIN, host=url), TunedSQLTrackerStore(DOMAIN, host=url)
 
     assert run(first.retrieve("chat")) is None
     tracker = DialogueStateTracker("chat", DOMAIN.slots)
@@ -105,7 +108,7 @@ def test_two_tuned_stores_on_one_database_see_each_others_turns(tmp_path):
 
 def test_a_tracker_not_handed_out_by_the_store_is_saved_the_way_rasa_does(tmp_path):
     url = f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
-    store = rasa_tuning.TunedSQLTrackerStore(DOMAIN, host=url)
+    store = TunedSQLTrackerStore(DOMAIN, host=url)
     tracker = DialogueStateTracker("chat", DOMAIN.slots)
     tracker.update_with_events([SessionStarted(), ActionExecuted("action_listen"), UserUttered("hallo")], DOMAIN)
     run(store.save(tracker))
@@ -117,7 +120,7 @@ def test_a_tracker_not_handed_out_by_the_store_is_saved_the_way_rasa_does(tmp_pa
 
 def test_sqlite_tracker_database_uses_the_write_ahead_log(tmp_path):
     path = tmp_path / "tracker.sqlite3"
-    store = rasa_tuning.TunedSQLTrackerStore(DOMAIN, host=f"sqlite:///{path}")
+    store = TunedSQLTrackerStore(DOMAIN, host=f"sqlite:///{path}")
     tracker = DialogueStateTracker("chat", DOMAIN.slots)
     tracker.update(UserUttered("hallo"))
     run(store.save(tracker))

@@ -134,7 +134,7 @@ def test_a_conversation_alternating_between_the_servers_stays_coherent(setup, co
 @pytest.mark.parametrize("attempt", range(6))
 def test_two_messages_of_one_conversation_at_once_on_both_servers_are_handled_one_after_the_other(setup, counsellor, attempt):
     """Rasa's own Redis lock store lets both servers take the lock now and then (1 or 2 in 8
-    tries here), and one message is lost; deploy/rasa_lock_store.py must never."""
+    tries here), and one message is lost; rasa_server/lock_store.py must never."""
     chat = new_client(setup, counsellor, f"Bram Peeters {attempt}")["chat_id"]
     say(setup, "rasa_a", chat, "hallo")
     first, second = ("rasa_a", "rasa_b") if attempt % 2 else ("rasa_b", "rasa_a")

@@ -10,7 +10,7 @@ that tickets are issued and served in order across servers. Reading, waiting and
 in Redis are those of Rasa.
 
     lock_store:
-      type: deploy.rasa_lock_store.AtomicRedisLockStore
+      type: rasa_server.lock_store.AtomicRedisLockStore
       url: ${REDIS_HOST}
       port: ${REDIS_PORT}
       db: ${REDIS_LOCK_DB}

@@ -1,0 +1,26 @@
+"""`python -m rasa_server <rasa arguments>`: Rasa's command line, after the changes of
+rasa_server/patches.py are applied in this process.
+
+    .venv/bin/python -m rasa_server run --enable-api --port 5005 --endpoints endpoints.yml ...
+
+Rasa 3.6 serves `rasa run` in the process that parses the command line (one Sanic worker),
+so the changes apply to the server that answers.
+"""
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    from rasa_server import patches
+
+    patches.install()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
