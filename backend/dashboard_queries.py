@@ -27,19 +27,12 @@ from backend.models import (
     utcnow,
 )
 from backend.queries import actions_of, client_of_counsellor
+from contract import CRISIS_CLEAR, CRISIS_URGENCY
 
 PAGE_SIZE = 50
 
-# How urgent an open crisis flag is, by the value the bot gave it (bot/actions/safety.py):
+# How urgent an open crisis flag is comes from the words the bot gave it (contract.CRISIS_URGENCY):
 # the client list puts the most urgent first, and shows the words.
-CRISIS_URGENCY = {
-    "niet veilig en alleen": 5,
-    "niet veilig: gevaar door anderen": 4,
-    "niet veilig": 4,
-    "geweld of gevaar door anderen": 3,
-    "crisissignaal": 2,
-    "mogelijk crisissignaal": 1,
-}
 ANY_CRISIS = 1  # a crisis flag whose value is not listed above
 
 
@@ -54,7 +47,7 @@ def crisis_urgency():
 def urgency_words(urgency: int) -> str:
     """The words of the most urgent open crisis flag ("crisis" when there are none to say)."""
     words = [value for value, rank in CRISIS_URGENCY.items() if rank == urgency]
-    return words[0] if words and urgency > CRISIS_URGENCY["crisissignaal"] else "crisis"
+    return words[0] if words and urgency > CRISIS_URGENCY[CRISIS_CLEAR] else "crisis"
 
 
 @dataclass

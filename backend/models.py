@@ -22,6 +22,26 @@ from sqlalchemy import (
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
+# The categories, topics and limits the bot and the backend share (re-exported for the backend).
+from contract import (  # noqa: F401
+    ACTION_STATUSES,
+    CATEGORIES,
+    CIRCLES,
+    CONSENT_VERSION_MAX,
+    EMAIL_MAX,
+    FLAG_KINDS,
+    INSIGHT_STATUSES,
+    KEY_MAX,
+    MOODS,
+    NAME_MAX,
+    NOTE_MAX,
+    SENTENCE_MAX,
+    TEXT_MAX,
+    TOKEN_MAX,
+    TOPICS,
+    VALUE_MAX,
+)
+
 # Stable constraint names, so that later migrations can drop or alter them by name.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -31,23 +51,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-CATEGORIES = (
-    "quality",
-    "motive",
-    "network",
-    "labour_market",
-    "action",
-    "question_for_counsellor",
-    "mood",
-    "crisis",
-)
-STATUSES = ("proposed", "confirmed", "dropped")
-CIRCLES = ("family", "friends", "colleagues", "professional", "associations")
-ACTION_STATUSES = ("open", "done", "blocked")
+STATUSES = INSIGHT_STATUSES
 CREATORS = ("client", "counsellor")
-MOODS = ("good", "bad")
-FLAG_KINDS = ("crisis", "stuck", "no_activity")
-TOPICS = ("qualities", "motives", "network", "labour_market", "actions")
 # export_dossier: the admin CLI's GDPR export (no counsellor). erase_client_data: erased at the
 # client's request; retention_purge: erased by the daily purge (no counsellor for either).
 AUDIT_ACTIONS = (
@@ -55,15 +60,6 @@ AUDIT_ACTIONS = (
     "set_retention", "erase_client_data", "retention_purge",
 )
 
-NAME_MAX = 200
-EMAIL_MAX = 254
-VALUE_MAX = 200
-SENTENCE_MAX = 5000
-KEY_MAX = 120
-CONSENT_VERSION_MAX = 50
-TOKEN_MAX = 64
-TEXT_MAX = 1000
-NOTE_MAX = 5000
 # Largest id that fits an INTEGER column on every database (PostgreSQL errors beyond it).
 MAX_ID = 2**31 - 1
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Mapping, Optional
 
 from backend.clock import local, local_today
+from contract import BOT_FLAG_KINDS
 from backend.errors import InvalidInput
 from backend.models import (
     ACTION_STATUSES,
@@ -32,8 +33,6 @@ _CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Kinds the bot may raise; "no_activity" flags are the backend's own.
-BOT_FLAG_KINDS = ("crisis", "stuck")
 _UNSET = object()
 
 

@@ -15,6 +15,7 @@ from bot.actions.exercise import TOPIC_NAMES, topic_name
 from bot.actions.free_text import accept_or_reask
 from bot.actions.review import start_review
 from bot.actions.wording import as_sentence
+from contract import VALUE_MAX
 
 MOOD_CHECK_AFTER = timedelta(days=1)
 
@@ -100,7 +101,7 @@ class ActionProposeCounsellorMessage(Action):
         message = tracker.get_slot("counsellor_message")
         points = []
         if message and message != "(overgeslagen)":
-            points.append({"category": "question_for_counsellor", "value": message.strip()[:200], "sentence": message})
+            points.append({"category": "question_for_counsellor", "value": message.strip()[:VALUE_MAX], "sentence": message})
         return start_review(dispatcher, points)
 
 
@@ -121,9 +122,9 @@ class ActionPassQuestionToCounsellor(Action):
         if not question:
             dispatcher.utter_message(response="utter_no_question_to_pass")
             return []
-        result = await dossier.save_points(tracker.sender_id, [{"category": "question_for_counsellor", "value": question[:200], "sentence": question}])
+        result = await dossier.save_points(tracker.sender_id, [{"category": "question_for_counsellor", "value": question[:VALUE_MAX], "sentence": question}])
         if result.refused:
-            dispatcher.utter_message(response="utter_insights_not_linked", values=as_sentence(question[:200]))
+            dispatcher.utter_message(response="utter_insights_not_linked", values=as_sentence(question[:VALUE_MAX]))
         else:
             dispatcher.utter_message(response="utter_question_passed")
         return []

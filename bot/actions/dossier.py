@@ -23,6 +23,7 @@ from bot.actions.dossier_client import (
     Profile,
 )
 from bot.actions.outbox import Outbox
+from contract import CRISIS_CLEAR, SENTENCE_MAX, TEXT_MAX, VALUE_MAX
 from bot.actions.settings import settings
 
 logger = logging.getLogger(__name__)
@@ -80,8 +81,8 @@ def insight_payload(chat_id: str, category: str, value: str, sentence: str, said
     return {
         "key": idempotency_key(chat_id, category, value, sentence),
         "category": category,
-        "value": value[:200],
-        "sentence": sentence[:5000],
+        "value": value[:VALUE_MAX],
+        "sentence": sentence[:SENTENCE_MAX],
         "said_at": _iso(said_at),
         "status": "confirmed",
     }
@@ -92,12 +93,12 @@ def point_write(chat_id: str, point: Dict[str, Any]) -> tuple[str, Dict[str, Any
     kind = point.get("kind", "insight")
     if kind == "contact":
         contact = point["contact"]
-        payload = {**contact, "sentence": point.get("sentence", "")[:5000]}
+        payload = {**contact, "sentence": point.get("sentence", "")[:SENTENCE_MAX]}
         return "contact", {**payload, "key": idempotency_key(chat_id, "contact", contact["name"], point["value"])}
     if kind == "action":
         action = point["action"]
         payload = {
-            "text": point["value"][:500],
+            "text": point["value"][:TEXT_MAX],
             "due_date": action.get("due_date"),
             "measure": action.get("measure"),
             "source_insight": action.get("source"),
@@ -148,12 +149,12 @@ async def record_consent(chat_id: str, given: bool) -> str:
     return await _write(chat_id, "consent", {"given": given, "version": CONSENT_TEXT_VERSION})
 
 
-async def flag_crisis(chat_id: str, message: str, said_at: Optional[float], value: str = "crisissignaal") -> str:
+async def flag_crisis(chat_id: str, message: str, said_at: Optional[float], value: str = CRISIS_CLEAR) -> str:
     return await _write(chat_id, "insight", insight_payload(chat_id, "crisis", value, message, said_at))
 
 
 async def log_mood(chat_id: str, mood: str, sentence: str, said_at: Optional[float]) -> str:
-    payload = {"key": idempotency_key(chat_id, "mood", mood, sentence, said_at), "mood": mood, "sentence": sentence[:5000]}
+    payload = {"key": idempotency_key(chat_id, "mood", mood, sentence, said_at), "mood": mood, "sentence": sentence[:SENTENCE_MAX]}
     return await _write(chat_id, "mood", payload)
 
 

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import dossier
 
+
 # form -> topic remembered in the dossier ("Vorige keer werkten we aan ...")
 FORM_TOPICS = {
     "qualities_form": "qualities",
@@ -17,7 +18,6 @@ FORM_TOPICS = {
     "labour_market_form": "labour_market",
     "action_form": "actions",
 }
-CATEGORY_TOPICS = {"quality": "qualities", "motive": "motives", "network": "network", "labour_market": "labour_market", "action": "actions"}
 # How the bot names an exercise to the client: (with "je", with "u").
 TOPIC_NAMES = {
     "qualities": ("je kwaliteiten", "uw kwaliteiten"),

@@ -14,7 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import dossier
-from bot.actions.exercise import CATEGORY_TOPICS, clear_exercise
+from bot.actions.exercise import clear_exercise
+from contract import CATEGORY_TOPICS
 from bot.actions.free_text import asks_what_is_meant, is_real_answer
 from bot.actions.wording import as_sentence, join_dutch
 

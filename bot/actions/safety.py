@@ -8,21 +8,26 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import dossier
+from contract import (
+    CRISIS_CLEAR,
+    CRISIS_NOT_SAFE,
+    CRISIS_NOT_SAFE_ALONE,
+    CRISIS_NOT_SAFE_VIOLENCE,
+    CRISIS_POSSIBLE,
+    CRISIS_VIOLENCE,
+)
 
 # What the counsellor reads as the flag's value, by the detector's tier (bot/nlu/crisis.py).
 FLAG_VALUES = {
-    ("clear", "self"): "crisissignaal",
-    ("possible", "self"): "mogelijk crisissignaal",
-    ("clear", "violence"): "geweld of gevaar door anderen",
+    ("clear", "self"): CRISIS_CLEAR,
+    ("possible", "self"): CRISIS_POSSIBLE,
+    ("clear", "violence"): CRISIS_VIOLENCE,
 }
 # After "Ben je nu veilig?" answered with no, by the question the client answered.
-NOT_SAFE = "niet veilig"
-NOT_SAFE_ALONE = "niet veilig en alleen"
-NOT_SAFE_VIOLENCE = "niet veilig: gevaar door anderen"
 NOT_SAFE_AFTER = {
-    "utter_crisis_not_safe": NOT_SAFE_ALONE,  # "Is er iemand bij je?" - "nee"
-    "utter_crisis_alone": NOT_SAFE_ALONE,
-    "utter_crisis_violence": NOT_SAFE_VIOLENCE,
+    "utter_crisis_not_safe": CRISIS_NOT_SAFE_ALONE,  # "Is er iemand bij je?" - "nee"
+    "utter_crisis_alone": CRISIS_NOT_SAFE_ALONE,
+    "utter_crisis_violence": CRISIS_NOT_SAFE_VIOLENCE,
 }
 
 
@@ -85,7 +90,7 @@ class ActionFlagCrisis(Action):
             signal = latest_crisis_message(tracker) or {}
             tier = ("clear", signal.get("crisis_kind") or "self")
             sentence = f"{signal.get('text', '')} | daarna: {text}" if signal else text
-        value = FLAG_VALUES.get(tier, "crisissignaal")
+        value = FLAG_VALUES.get(tier, CRISIS_CLEAR)
         await dossier.flag_crisis(tracker.sender_id, sentence, latest_user_message_time(tracker), value=value)
         return []
 
@@ -98,7 +103,7 @@ class ActionFlagNotSafe(Action):
         return "action_flag_not_safe"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        value = NOT_SAFE_AFTER.get(question_answered(tracker) or "", NOT_SAFE)
+        value = NOT_SAFE_AFTER.get(question_answered(tracker) or "", CRISIS_NOT_SAFE)
         sentence = " | daarna: ".join(signal_and_answers(tracker))
         await dossier.flag_crisis(tracker.sender_id, sentence, latest_user_message_time(tracker), value=value)
         return []
