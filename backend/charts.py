@@ -11,7 +11,8 @@ from typing import Dict, Iterable, List, Optional, Sequence
 from backend.clock import local, local_today
 from backend.models import CIRCLES
 
-CIRCLE_LABELS = {
+# The rings of the network map: groups of contacts (one contact's circle: contract.CIRCLE_LABELS).
+CIRCLE_GROUPS = {
     "family": "Familie",
     "friends": "Vrienden",
     "colleagues": "(Oud-)collega's",
@@ -84,7 +85,7 @@ def network_map(contacts: Sequence) -> NetworkMap:
     slot = 0
     for index, circle in enumerate(used):
         r = FIRST_RING + index * RING_STEP
-        label = CIRCLE_LABELS[circle]
+        label = CIRCLE_GROUPS[circle]
         rings.append(Ring(circle=circle, label=label, r=r, label_y=CENTER_Y - r + 4))
         for contact in by_circle[circle]:
             degrees = FREE_TOP_DEGREES + (360 - 2 * FREE_TOP_DEGREES) * (slot + 0.5) / total

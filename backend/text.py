@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Optional, Union
 
 from backend.clock import local
+from contract import CIRCLE_LABELS
 
 MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",
@@ -24,13 +25,6 @@ CATEGORY_LABELS = {
 }
 ACTION_STATUS_LABELS = {"open": "nog te doen", "done": "gedaan", "blocked": "zit vast"}
 FLAG_LABELS = {"crisis": "Crisis", "stuck": "Zit vast", "no_activity": "Geen activiteit"}
-CIRCLE_LABELS = {
-    "family": "familie",
-    "friends": "vrienden",
-    "colleagues": "(oud-)collega's",
-    "professional": "professioneel",
-    "associations": "vereniging",
-}
 TOPIC_LABELS = {
     "qualities": "kwaliteiten",
     "motives": "motieven",

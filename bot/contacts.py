@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from contract import CIRCLE_LABELS
+
 CIRCLE_WORDS = {
     "family": "zus zussen zusje broer broers broertje moeder mama mams moeke vader papa paps vake ouders oom "
     "tante neef nicht neefje nichtje nonkel schoonbroer schoonzus schoonmoeder schoonvader schoonouders "
@@ -91,13 +93,6 @@ class Contact:
         return f"{self.name} ({details})" if details else self.name
 
 
-CIRCLE_LABELS = {
-    "family": "familie",
-    "friends": "vrienden en buren",
-    "colleagues": "collega of oud-collega",
-    "professional": "professioneel",
-    "associations": "vereniging of club",
-}
 
 
 _SEPARATOR = re.compile(r",|;|\ben\b|\bof\b|\.|\n", re.IGNORECASE)

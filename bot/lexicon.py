@@ -32,12 +32,13 @@ import itertools
 import json
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import yaml
+
+from bot.dutch import strip_accents, within_one_edit
 
 logger = logging.getLogger(__name__)
 
@@ -160,11 +161,7 @@ _UNSTRESSED_ENDINGS = ("el", "en", "er", "em", "ig", "es", "ik", "ing")
 
 def normalize(text: str) -> str:
     """Lowercase without accents: 'Privé' -> 'prive', 'Ideeën' -> 'ideeen'."""
-    text = text.casefold()
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return strip_accents(text.casefold())
 
 
 def _words(text: str) -> Tuple[str, ...]:
@@ -404,7 +401,7 @@ class Lexicon:
         candidates: Set[str] = set()
         for variant in (word, *_deletions(word)):
             candidates |= self._deletions.get(variant, set())
-        keys = [key for key in candidates if key[0] == word[0] and _within_one_edit(word, key)]
+        keys = [key for key in candidates if key[0] == word[0] and within_one_edit(word, key)]
         senses = {sense for key in keys for sense in self.fuzzy_keys[key]}
         if len({(s.entity, s.value) for s in senses}) != 1 or word in self.real_words():
             return ()
@@ -424,24 +421,6 @@ class Lexicon:
 
 def _deletions(word: str) -> Set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    """Levenshtein distance <= 1, also counting one swap of neighbours as one edit."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :] or (
-            a[i + 2 :] == b[i + 2 :] and a[i : i + 2] == b[i : i + 2][::-1]
-        )
-    return a[i:] == b[i + 1 :]
 
 
 def _dutch_words() -> Iterable[str]:

@@ -20,6 +20,14 @@ CATEGORIES = (
 )
 INSIGHT_STATUSES = ("proposed", "confirmed", "dropped")
 CIRCLES = ("family", "friends", "colleagues", "professional", "associations")
+# How one contact's circle is named, to the client and to the counsellor alike.
+CIRCLE_LABELS = {
+    "family": "familie",
+    "friends": "vrienden en buren",
+    "colleagues": "collega of oud-collega",
+    "professional": "professioneel contact",
+    "associations": "vereniging of club",
+}
 ACTION_STATUSES = ("open", "done", "blocked")
 MOODS = ("good", "bad")
 # Flags the bot may raise; "no_activity" flags are the backend's own.

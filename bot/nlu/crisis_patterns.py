@@ -33,11 +33,12 @@ The evaluation helpers at the bottom (`load_eval_set`, `evaluate`) are shared by
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
+
+from bot.dutch import strip_accents, within_one_edit
 
 
 @dataclass(frozen=True)
@@ -112,25 +113,6 @@ _INFINITIVES = set(
 )
 
 
-def _osa_distance(a: str, b: str, limit: int = 1) -> int:
-    """Optimal string alignment distance, stopping early once it exceeds `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
 @lru_cache(maxsize=50_000)
 def _repair_token(token: str) -> str:
     """Maps one normalised token to its repaired form (chat spelling, typos)."""
@@ -154,18 +136,13 @@ def _repair_token(token: str) -> str:
             for n in (len(key), len(key) - 1, len(key) + 1):
                 if n > len(token):
                     continue
-                if _osa_distance(token[:n], key) <= 1:
+                if within_one_edit(token[:n], key):
                     return key + token[n:]
     return token
 
 
 _APOSTROPHES = str.maketrans({c: "'" for c in "\u2019\u2018\u02bc\u0060\u00b4\u2032"})
 _KEEP_PUNCT = set(".,!?;:")
-
-
-def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def normalise(text: str) -> str:
@@ -175,7 +152,7 @@ def normalise(text: str) -> str:
     """
     if not text:
         return ""
-    text = _strip_accents(text.translate(_APOSTROPHES)).lower()
+    text = strip_accents(text.translate(_APOSTROPHES)).lower()
     # Every character that is not a letter, digit, apostrophe, hyphen or sentence mark
     # (emoji, control characters, quotes, brackets) becomes a space.
     chars = []
