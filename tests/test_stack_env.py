@@ -42,3 +42,8 @@ def test_ports_from_the_environment_move_the_urls_between_the_processes(tmp_path
     assert env["RASA_URL"] == "http://127.0.0.1:6105"
     assert env["ACTION_ENDPOINT_URL"] == "http://127.0.0.1:6155/webhook"
     assert env["BACKEND_URL"] == env["PUBLIC_URL"] == "http://127.0.0.1:6100"
+
+
+def test_the_action_server_listens_on_this_machine_only_unless_told_otherwise(tmp_path):
+    assert stack_env.stack_env({}, var_dir=tmp_path)["SANIC_HOST"] == "127.0.0.1"
+    assert stack_env.stack_env({"SANIC_HOST": "10.0.0.5"}, var_dir=tmp_path)["SANIC_HOST"] == "10.0.0.5"

@@ -77,6 +77,9 @@ def stack_env(
         "BACKEND_URL": f"http://127.0.0.1:{backend_port}",
         "PUBLIC_URL": f"http://127.0.0.1:{backend_port}",
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
+        # The action server answers only on this machine (rasa_sdk reads SANIC_HOST; it would
+        # listen on every interface, without authentication). Only Rasa calls it.
+        "SANIC_HOST": "127.0.0.1",
         "DATABASE_URL": default_database_url(var_dir),
         "TRACKER_STORE_URL": default_tracker_store_url(var_dir),
         "OUTBOX_PATH": str(var_dir / "outbox.sqlite3"),

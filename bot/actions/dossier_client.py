@@ -5,6 +5,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
+from urllib.parse import quote
 
 import aiohttp
 
@@ -60,26 +61,33 @@ class DossierClient:
         if self._session is not None:
             await self._session.close()
 
-    async def _request(self, method: str, path: str, body: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-        url = f"{self._base_url}/api/v1{path}"
+    async def _request(self, method: str, chat_id: str, tail: str = "", body: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        """`tail` follows /chats/<chat_id>. The chat id is one encoded path segment (a "/" or a
+        ".." in it cannot reach another path), and it is never part of an error message: those
+        end up in logs."""
+        if chat_id in ("", ".", ".."):
+            raise ClientUnknown(f"/chats/<chat>{tail}")
+        url = f"{self._base_url}/api/v1/chats/{quote(chat_id, safe='')}{tail}"
+        where = f"{method} /chats/<chat>{tail}"
         try:
             async with self._http().request(method, url, json=body) as response:
                 status = response.status
                 payload = await response.json(content_type=None) if status != 204 else {}
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
-            raise DossierUnavailable(f"{method} {path}: {error!r}") from error
+            raise DossierUnavailable(f"{where}: {type(error).__name__}") from None
         if status >= 500:
-            raise DossierUnavailable(f"{method} {path}: HTTP {status}")
+            raise DossierUnavailable(f"{where}: HTTP {status}")
         if status == 404:
-            raise ClientUnknown(path)
+            raise ClientUnknown(where)
         if status == 403 and isinstance(payload, dict) and payload.get("error") == "no_consent":
-            raise ConsentMissing(path)
+            raise ConsentMissing(where)
         if status >= 400:
-            raise DossierRejected(f"{method} {path}: HTTP {status} {payload!r}")
+            code = payload.get("error") if isinstance(payload, dict) else None
+            raise DossierRejected(f"{where}: HTTP {status} {code or ''}".rstrip())
         return payload if isinstance(payload, dict) else {}
 
     async def profile(self, chat_id: str) -> Profile:
-        data = await self._request("GET", f"/chats/{chat_id}")
+        data = await self._request("GET", chat_id, "")
         return Profile(
             client_id=data["client_id"],
             name=data.get("name", ""),
@@ -89,28 +97,29 @@ class DossierClient:
 
     async def insights(self, chat_id: str, category: Optional[str] = None) -> List[Dict[str, Any]]:
         query = f"?category={category}" if category else ""
-        data = await self._request("GET", f"/chats/{chat_id}/insights{query}")
+        data = await self._request("GET", chat_id, f"/insights{query}")
         return list(data.get("insights", []))
 
     async def summary(self, chat_id: str) -> Dict[str, Any]:
-        return await self._request("GET", f"/chats/{chat_id}/summary")
+        return await self._request("GET", chat_id, "/summary")
 
     async def reminder_settings(self, chat_id: str) -> Dict[str, Any]:
         """{"state", "snoozed_until", "next_reminder_at"} of the homework reminders."""
-        return await self._request("GET", f"/chats/{chat_id}/reminders")
+        return await self._request("GET", chat_id, "/reminders")
 
     async def open_actions(self, chat_id: str) -> List[Dict[str, Any]]:
-        data = await self._request("GET", f"/chats/{chat_id}/actions?status=open")
+        data = await self._request("GET", chat_id, "/actions?status=open")
         return list(data.get("actions", []))
 
     async def erase(self, chat_id: str) -> None:
         """Erases the dossier and the Rasa conversation of this chat (GDPR art. 17)."""
-        await self._request("DELETE", f"/chats/{chat_id}/data")
+        await self._request("DELETE", chat_id, "/data")
 
     async def send(self, chat_id: str, kind: str, payload: Dict[str, Any]) -> Dict[str, Any]:
         """One write of `kind` (see WRITES); every write can be repeated safely."""
         method, path = WRITES[kind]
-        return await self._request(method, f"/chats/{chat_id}{path.format(**payload)}", payload)
+        tail = path.format(**{key: quote(str(value), safe="") for key, value in payload.items()})
+        return await self._request(method, chat_id, tail, payload)
 
 
 # kind -> (method, path under /chats/{chat_id}); paths may use fields of the payload.
