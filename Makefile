@@ -39,9 +39,13 @@ validate: setup
 # The backend tests run twice: on SQLite (the default) and on PostgreSQL.
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
+# Two workers (pytest-xdist), each test module on one worker: the modules that start real
+# processes share them within the module. On PostgreSQL each worker gets its own database.
+PYTEST_WORKERS ?= 2
+
 pytest: train
-	$(PY) -m pytest
-	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest tests/backend
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests/backend
 
 test-stories: train
 	$(RASA) test core --stories tests/stories --model $(MODEL) --e2e --fail-on-prediction-errors --out var/results/core

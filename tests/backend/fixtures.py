@@ -19,7 +19,7 @@ from backend.app import create_app
 from backend.config import Config
 from backend.passwords import hash_password
 
-from .dbreset import drop_backend_tables
+from .dbreset import drop_backend_tables, worker_database_url
 
 SERVICE_TOKEN = "test-service-token"
 PASSWORD = "juist-wachtwoord-1"
@@ -27,7 +27,7 @@ PASSWORD = "juist-wachtwoord-1"
 
 @pytest.fixture
 def database_url(tmp_path) -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
+    url = worker_database_url()
     if not url:
         return f"sqlite:///{tmp_path / 'dossier.db'}"
     drop_backend_tables(url)

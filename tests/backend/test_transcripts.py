@@ -9,6 +9,7 @@ import pytest
 from backend.config import ConfigError
 from backend.transcripts import TranscriptReader, TranscriptUnavailable
 
+from .dbreset import worker_database_url
 from .tracker import drop_events, write_events
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
@@ -96,7 +97,7 @@ def test_unsupported_tracker_url_is_a_config_error(url):
 
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL (PostgreSQL)")
 def test_tracker_store_on_postgresql():
-    url = os.environ["TEST_DATABASE_URL"]
+    url = worker_database_url()
     drop_events(url)
     try:
         write_events(url, "chat-a", conversation_events())

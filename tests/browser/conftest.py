@@ -21,7 +21,7 @@ from typing import Any, Dict, Iterator, Optional
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.backend.dbreset import drop_backend_tables
+from tests.backend.dbreset import drop_backend_tables, worker_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -95,7 +95,7 @@ def _stop(process: subprocess.Popen) -> None:
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory) -> Iterator[Backend]:
     tmp = tmp_path_factory.mktemp("browser-backend")
-    database_url = os.environ.get("TEST_DATABASE_URL")
+    database_url = worker_database_url()
     if database_url:
         drop_backend_tables(database_url)
     else:
