@@ -30,6 +30,7 @@ from backend.reminders import SCHEDULER
 from backend.serializers import iso
 from backend.tracker_events import TRACKER_EVENTS, TranscriptUnavailable
 from backend.transcripts import TRANSCRIPTS
+from contract import chat_token
 
 logger = logging.getLogger(__name__)
 
@@ -250,9 +251,14 @@ async def download_dossier(request: web.Request) -> web.Response:
 
 @_json_handler
 async def session_token(request: web.Request) -> web.Response:
-    """A fresh CSRF token for a page that stayed open longer than the session lives."""
-    await _client_of_device(request)
-    return web.json_response({"csrf_token": csrf_token(await get_session(request))})
+    """For this device's client: a fresh CSRF token (a page that stayed open longer than the
+    session lives) and a signed chat token, which Rasa's socket.io channel requires at every
+    (re)connection (contract/chat_token.py)."""
+    client = await _client_of_device(request)
+    token = chat_token.issue(client.chat_id, request.app[CONFIG].chat_token_secret or "")
+    response = web.json_response({"csrf_token": csrf_token(await get_session(request)), "chat_token": token})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @_json_handler

@@ -20,6 +20,7 @@ from backend.errors import DossierError
 from backend.passwords import hash_password
 from backend.export import dossier_export
 from backend.transcripts import TranscriptReader
+from contract import chat_token
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +72,24 @@ async def _create_client(config: Config, args) -> Dict[str, Any]:
         return {
             "client_id": client.id,
             "chat_id": client.chat_id,
+            "chat_token": _chat_token(config, client.chat_id),
             "invite_url": _invite_url(config, client.invite_token),
         }
+
+    return await _with_session(config, work)
+
+
+def _chat_token(config: Config, chat_id: str) -> str:
+    """A signed token for Rasa's REST channel (`Authorization: Bearer ...`), valid for hours."""
+    if not config.chat_token_secret:
+        raise ConfigError("CHAT_TOKEN_SECRET is not set (make run writes it into var/secrets.env)")
+    return chat_token.issue(chat_id, config.chat_token_secret)
+
+
+async def _client_token(config: Config, args) -> Dict[str, Any]:
+    async def work(s):
+        client = await queries.client_by_id(s, args.client)
+        return {"chat_token": _chat_token(config, client.chat_id)}
 
     return await _with_session(config, work)
 
@@ -205,6 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     export = client_commands.add_parser("export", help="print a client's whole dossier as JSON")
     export.add_argument("--client", required=True, type=int, metavar="ID")
     export.set_defaults(run=_export_client, is_async=True)
+    token = client_commands.add_parser(
+        "token", help="a signed chat token for the client's REST messages (Authorization: Bearer ...)"
+    )
+    token.add_argument("--client", required=True, type=int, metavar="ID")
+    token.set_defaults(run=_client_token, is_async=True)
     invite = client_commands.add_parser(
         "invite", help="a new invite link for the chat page; the old link and its browsers stop working"
     )

@@ -21,6 +21,21 @@ def default_database_url(var_dir: Path = VAR_DIR) -> str:
     return f"sqlite:///{var_dir / 'dossier.sqlite3'}"
 
 
+def installation_secret(name: str, var_dir: Path = VAR_DIR) -> Optional[str]:
+    """A secret that `make run` generated into var/secrets.env (e.g. CHAT_TOKEN_SECRET), so that
+    the admin CLI in a second terminal signs with the running stack's secret."""
+    path = var_dir / "secrets.env"
+    try:
+        lines = path.read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        key, _, value = line.partition("=")
+        if key.strip() == name and value.strip():
+            return value.strip()
+    return None
+
+
 def default_tracker_store_url(var_dir: Path = VAR_DIR) -> str:
     """Rasa's SQL tracker store (endpoints.yml); the backend only reads from it."""
     return f"sqlite:///{var_dir / 'rasa_tracker.sqlite3'}"
@@ -127,6 +142,8 @@ class Config:
     smtp_from: str = "loopbaanchat@localhost"
     # The organisation's address, for a flag whose counsellor has no account any more.
     alert_fallback_email: Optional[str] = None
+    # Signs the chat tokens that Rasa's chat channels require (contract/chat_token.py).
+    chat_token_secret: Optional[str] = None
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Config":
@@ -153,6 +170,7 @@ class Config:
             smtp_url=env.get("SMTP_URL") or None,
             smtp_from=env.get("SMTP_FROM") or "loopbaanchat@localhost",
             alert_fallback_email=env.get("ALERT_FALLBACK_EMAIL") or None,
+            chat_token_secret=env.get("CHAT_TOKEN_SECRET") or installation_secret("CHAT_TOKEN_SECRET"),
         )
 
     @property
@@ -172,6 +190,8 @@ class Config:
                 "SESSION_SECRET is not set: generate one with "
                 "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
             )
+        if not self.chat_token_secret:
+            raise ConfigError("CHAT_TOKEN_SECRET is not set: the chat page signs the client's chat token with it")
         try:
             Fernet(self.session_secret)
         except (ValueError, TypeError):

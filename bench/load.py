@@ -3,12 +3,16 @@ every request bounded by a timeout; records the latency of every turn."""
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import aiohttp
+
+from backend.config import installation_secret
+from contract import chat_token
 
 TURN_TIMEOUT_SECONDS = 60.0
 
@@ -41,12 +45,20 @@ class Script:
         return None
 
 
+def chat_auth(sender: str) -> Dict[str, str]:
+    """Our REST channel wants a chat token for the sender; it is signed with the secret of the
+    stack the bench started (var/secrets.env, as `make run` writes it). Plain Rasa ignores it."""
+    secret = os.environ.get(chat_token.SECRET_VARIABLE) or installation_secret(chat_token.SECRET_VARIABLE)
+    return {"Authorization": f"Bearer {chat_token.issue(sender, secret)}"} if secret else {}
+
+
 async def say(session: aiohttp.ClientSession, base_url: str, sender: str, message: str, index: int) -> Turn:
     started = time.perf_counter()
     try:
         async with session.post(
             f"{base_url}/webhooks/rest/webhook",
             json={"sender": sender, "message": message},
+            headers=chat_auth(sender),
             timeout=aiohttp.ClientTimeout(total=TURN_TIMEOUT_SECONDS),
         ) as response:
             body = await response.json(content_type=None)

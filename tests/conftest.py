@@ -3,3 +3,12 @@ conftest: the backend's fixtures (fresh database, app, client, dossier) are decl
 and tests/nasty, tests/channels and tests/reminders use them as tests/backend does."""
 
 pytest_plugins = ["tests.backend.fixtures"]
+
+import os
+
+from contract import chat_token
+
+# Rasa's chat channels need CHAT_TOKEN_SECRET (bot/channels/chat_auth.py). The in-process
+# channels, the test stacks and the tokens the tests sign (tests/chat_auth.py) all use this one
+# unless the environment sets another.
+os.environ.setdefault(chat_token.SECRET_VARIABLE, "test-chat-token-secret-of-at-least-32-bytes")

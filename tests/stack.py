@@ -14,6 +14,7 @@ from typing import Dict, List, Optional
 
 import requests
 
+from tests.chat_auth import chat_auth
 from tools.readiness import health_urls, wait_until_ready
 from tools.stack_env import ROOT, stack_env
 
@@ -117,8 +118,10 @@ class Stack:
         return json.loads(result.stdout)
 
     def say(self, chat_id: str, text: str) -> List[dict]:
+        """One REST message from `chat_id`, with a chat token signed as the backend signs it."""
         response = requests.post(
-            f"{self.env['RASA_URL']}/webhooks/rest/webhook", json={"sender": chat_id, "message": text}, timeout=60
+            f"{self.env['RASA_URL']}/webhooks/rest/webhook", json={"sender": chat_id, "message": text},
+            headers=chat_auth(chat_id, self.env), timeout=60,
         )
         response.raise_for_status()
         return response.json()

@@ -26,6 +26,7 @@ def test_the_announcement_names_the_real_demo_login_chat_page_rest_address_and_s
     assert "log in as demo@example.org with password proef-wachtwoord-42" in text
     assert f"Client chat page:     http://127.0.0.1:8123/chat/" in text and demo.invite_url in text
     assert f"http://127.0.0.1:5123/webhooks/rest/webhook   (sender = {demo.chat_id})" in text
+    assert f"python -m backend clients token --client {demo.client_id}" in text
     assert "http://127.0.0.1:8123/status" in text
 
 

@@ -28,6 +28,8 @@ def announcement(env: Mapping[str, str], demo: DemoAccounts) -> str:
             f"      log in as {demo.email} with password {demo.password}",
             f"  Client chat page:     {demo.invite_url}",
             f"  Rasa REST channel:    {env['RASA_URL']}/webhooks/rest/webhook   (sender = {demo.chat_id})",
+            f"      with the header 'Authorization: Bearer <token>' from:"
+            f" .venv/bin/python -m backend clients token --client {demo.client_id}",
             f"  Status page:          {env['PUBLIC_URL']}/status",
             "Admin commands in a second terminal: see README.md, 'Reaching each part'.",
             "Press Ctrl-C to stop.",

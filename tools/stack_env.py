@@ -30,7 +30,7 @@ def _new_secret(name: str) -> str:
 
 # RASA_TOKEN: Rasa runs with --auth-token; the backend sends it to Rasa's HTTP API.
 # DEMO_PASSWORD: the demo counsellor's, printed by `make run` (tools/announce.py).
-SECRET_NAMES = ("SERVICE_TOKEN", "SESSION_SECRET", "RASA_TOKEN", "DEMO_PASSWORD")
+SECRET_NAMES = ("SERVICE_TOKEN", "SESSION_SECRET", "RASA_TOKEN", "DEMO_PASSWORD", "CHAT_TOKEN_SECRET")
 
 
 def _generated_secrets() -> Dict[str, str]:

@@ -136,8 +136,18 @@
     .catch(function () { addNotice("De eerdere berichten kunnen nu niet geladen worden. Je kunt wel gewoon verder chatten."); });
 
   /* global io */
+  // Rasa's channel wants a signed chat token at every (re)connection; the backend gives one to
+  // this device only (a token lives for hours, a page can stay open for days).
+  function withChatToken(callback) {
+    fetch(base + "/session", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r); })
+      .then(function (data) { csrf = data.csrf_token; callback({ token: data.chat_token }); })
+      .catch(function () { callback({ token: "" }); });
+  }
+
   var socket = io(root.dataset.socketOrigin, {
     path: root.dataset.socketPath,
+    auth: withChatToken,
     // WebSocket only: Rasa's socket.io server runs without CORS headers, which long polling
     // from this page's origin would need.
     transports: ["websocket"],

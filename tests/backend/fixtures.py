@@ -18,6 +18,7 @@ from backend import db
 from backend.app import create_app
 from backend.config import Config
 from backend.passwords import hash_password
+from contract import chat_token
 
 from .dbreset import drop_backend_tables, worker_database_url
 
@@ -52,6 +53,7 @@ def config(database_url, unused_tcp_port, tracker_path) -> Config:
         cookie_secure=False,
         # No Rasa here: an absent tracker store is an empty transcript.
         tracker_store_url=f"sqlite:///{tracker_path}",
+        chat_token_secret=os.environ[chat_token.SECRET_VARIABLE],
     )
 
 

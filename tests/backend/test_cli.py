@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from contract import chat_token
 
 from .conftest import cli_env, insight_body
 
@@ -65,8 +68,14 @@ def test_create_client_and_export_the_dossier(database_url):
     created = ok_json(
         run_cli(database_url, "clients", "create", "--counsellor", "an@example.org", "--name", "Anaïs De Smet", PUBLIC_URL="https://dossier.example.org")
     )
-    assert set(created) == {"client_id", "chat_id", "invite_url"}
+    assert set(created) == {"client_id", "chat_id", "chat_token", "invite_url"}
     assert len(created["chat_id"]) >= 22
+    # The token opens the REST channel for this chat only (contract/chat_token.py).
+    assert chat_token.subject(created["chat_token"], os.environ[chat_token.SECRET_VARIABLE]) == created["chat_id"]
+    fresh = ok_json(run_cli(database_url, "clients", "token", "--client", str(created["client_id"])))
+    assert set(fresh) == {"chat_token"}
+    assert chat_token.subject(fresh["chat_token"], os.environ[chat_token.SECRET_VARIABLE]) == created["chat_id"]
+    assert "error" in failed(run_cli(database_url, "clients", "token", "--client", "999"))
     assert created["invite_url"].startswith("https://dossier.example.org/chat/")
     invite_token = created["invite_url"].rsplit("/", 1)[1]
     assert len(invite_token) >= 22 and invite_token != created["chat_id"]

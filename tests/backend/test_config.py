@@ -52,10 +52,11 @@ def test_drivers_are_chosen_per_use():
         ({"service_token": None}, "SERVICE_TOKEN"),
         ({"session_secret": None}, "SESSION_SECRET"),
         ({"session_secret": "not-a-fernet-key"}, "SESSION_SECRET"),
+        ({"chat_token_secret": None}, "CHAT_TOKEN_SECRET"),
     ],
 )
 def test_serving_needs_the_secrets(changes, missing):
-    base = {"service_token": "t", "session_secret": Fernet.generate_key().decode()}
+    base = {"service_token": "t", "session_secret": Fernet.generate_key().decode(), "chat_token_secret": "c" * 40}
     config = Config(**{**base, **changes})
     with pytest.raises(ConfigError, match=missing):
         create_app(config)
@@ -63,7 +64,7 @@ def test_serving_needs_the_secrets(changes, missing):
 
 def test_nothing_connects_when_the_app_is_built(tmp_path):
     url = f"sqlite:///{tmp_path / 'nowhere' / 'dossier.db'}"
-    create_app(Config(database_url=url, service_token="t", session_secret=Fernet.generate_key().decode()))
+    create_app(Config(database_url=url, service_token="t", session_secret=Fernet.generate_key().decode(), chat_token_secret="c" * 40))
     assert not (tmp_path / "nowhere").exists()
 
 

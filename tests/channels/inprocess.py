@@ -12,13 +12,14 @@ import asyncio
 import socket
 import uuid
 from contextlib import asynccontextmanager, closing
-from typing import Any, AsyncIterator, Dict, List, Tuple
+from typing import Any, AsyncIterator, Dict, List, Optional, Tuple
 
 import rasa.core.channels.channel
 import socketio
 from sanic import Sanic
 
 from bot.nlu import crisis_classifier
+from tests.chat_auth import token_for
 
 SILENT = "stil"
 FAILING = "kapot: mijn geheime zin"
@@ -77,9 +78,11 @@ class WebChat:
     """The chat page's side of Rasa's socket.io channel: a session (the client's chat id) and
     the bot's messages as they arrive. Every wait is bounded."""
 
-    def __init__(self, base_url: str, session_id: str) -> None:
+    def __init__(self, base_url: str, session_id: str, token: Optional[str] = None) -> None:
+        """`token`: the chat token to connect with (default: one signed for `session_id`)."""
         self.base_url = base_url
         self.session_id = session_id
+        self.token = token_for(session_id) if token is None else token
         self.sio = socketio.AsyncClient(reconnection=False)
         self.received: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
         self._confirmed: "asyncio.Queue[str]" = asyncio.Queue()
@@ -88,7 +91,10 @@ class WebChat:
 
     async def __aenter__(self) -> "WebChat":
         # Long polling: the installed aiohttp is older than python-engineio's websocket client needs.
-        await self.sio.connect(self.base_url, socketio_path="/socket.io", transports=["polling"], wait_timeout=WAIT_SECONDS)
+        await self.sio.connect(
+            self.base_url, socketio_path="/socket.io", transports=["polling"], wait_timeout=WAIT_SECONDS,
+            auth={"token": self.token},
+        )
         await self.sio.emit("session_request", {"session_id": self.session_id})
         assert await asyncio.wait_for(self._confirmed.get(), WAIT_SECONDS) == self.session_id
         return self

@@ -14,6 +14,7 @@ from bot.channels.ratelimit import TOO_MANY_MESSAGES, SenderRateLimiter
 from bot.channels.rest import RestInput
 from bot.channels.socketio import SocketIOInput
 from bot.channels.telegram import TelegramInput
+from tests.chat_auth import chat_auth
 
 from .fake_telegram import TOKEN, FakeTelegram, UpdateFactory
 from .inprocess import FAILING, SILENT, WAIT_SECONDS, WebChat, serve
@@ -45,7 +46,7 @@ def socketio_channel(limiter: SenderRateLimiter) -> SocketIOInput:
 
 
 async def rest_say(http: aiohttp.ClientSession, base: str, sender: str, text: str) -> list:
-    async with http.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as response:
+    async with http.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text}, headers=chat_auth(sender)) as response:
         assert response.status == 200
         return [m["text"] for m in await response.json()]
 

@@ -25,6 +25,7 @@ from typing import Dict, List
 import pytest
 import requests
 
+from tests.chat_auth import chat_auth
 from tests.stack import free_port
 from tools.announce import READY_LINE
 from tools.readiness import answers
@@ -39,7 +40,7 @@ LINKED = (".venv", "models", "web/node_modules", "var/spacy")
 STACK_VARIABLES = (
     "DATABASE_URL", "TRACKER_STORE_URL", "OUTBOX_PATH", "PUBLIC_URL", "RASA_URL", "BACKEND_URL",
     "ACTION_ENDPOINT_URL", "SERVICE_TOKEN", "SESSION_SECRET", "RASA_TOKEN", "DEMO_PASSWORD",
-    "RASA_PORT", "ACTIONS_PORT", "BACKEND_PORT", "PYTHONPATH",
+    "RASA_PORT", "ACTIONS_PORT", "BACKEND_PORT", "PYTHONPATH", "CHAT_TOKEN_SECRET", "SANIC_HOST",
 )
 
 
@@ -173,10 +174,17 @@ def test_the_readme_path_from_make_run_to_the_dashboard(launched):
     client = created[0]
     assert client["client_id"] == 2, "the README names client 2: make run's demo client is 1"
 
-    # The client chats over REST: consent, then the qualities exercise to its review.
+    # Without the chat token that `clients create` printed, the REST channel refuses the message.
+    refused = requests.post(f"{rasa}/webhooks/rest/webhook", json={"sender": client["chat_id"], "message": "hallo"}, timeout=60)
+    assert refused.status_code == 401, refused.text
+    fresh = [line for line in map(_json, outputs) if set(line) == {"chat_token"}]
+    assert fresh and fresh[0]["chat_token"], "the README's `clients token` prints a token"
+
+    # The client chats over REST with it: consent, then the qualities exercise to its review.
     def say(message: str) -> str:
         response = requests.post(
-            f"{rasa}/webhooks/rest/webhook", json={"sender": client["chat_id"], "message": message}, timeout=60
+            f"{rasa}/webhooks/rest/webhook", json={"sender": client["chat_id"], "message": message},
+            headers={"Authorization": f"Bearer {client['chat_token']}"}, timeout=60,
         )
         response.raise_for_status()
         return texts(response.json())
@@ -212,10 +220,14 @@ def test_the_readme_path_from_make_run_to_the_dashboard(launched):
     with requests.Session() as browser:
         assert "Demo Cliënt" in log_in(browser, backend, *login.groups())
 
-    # A chat that no dossier belongs to hears so at the consent question, before any exercise.
+    # A chat that no dossier belongs to (a token signed for it, e.g. of an erased client) hears so
+    # at the consent question, before any exercise.
     stranger = {"sender": "geen-dossier-" + os.urandom(4).hex()}
+    secrets_env = dict(line.split("=", 1) for line in (workdir / "var" / "secrets.env").read_text().splitlines() if "=" in line)
+    stranger_auth = chat_auth(stranger["sender"], secrets_env)
+
     def stranger_says(message: str) -> str:
-        response = requests.post(f"{rasa}/webhooks/rest/webhook", json={**stranger, "message": message}, timeout=60)
+        response = requests.post(f"{rasa}/webhooks/rest/webhook", json={**stranger, "message": message}, headers=stranger_auth, timeout=60)
         return texts(response.json())
 
     assert "computerprogramma" in stranger_says("hallo")

@@ -11,11 +11,12 @@ import io
 import aiohttp
 import pytest
 
-from bot.channels.limits import MAX_MESSAGE_CHARS, TOO_LONG
+from bot.channels.limits import MAX_MESSAGE_CHARS, SENDER_MAX, TOO_LONG
 from bot.channels.ratelimit import SenderRateLimiter
 from bot.channels.rest import RestInput
 from bot.channels.socketio import SocketIOInput
 from bot.channels.telegram import TelegramInput
+from tests.chat_auth import chat_auth, token_for
 from tests.channels.fake_telegram import TOKEN, FakeTelegram, UpdateFactory
 from tests.channels.inprocess import WAIT_SECONDS, FakeAgent, serve
 
@@ -58,21 +59,23 @@ async def test_rest_every_text_message_sender_and_body(http):
         url = f"{base}/webhooks/rest/webhook"
         for text in TEXTS:
             handled = len(agent.handled)
-            async with http.post(url, json={"sender": "chat-r", "message": text.text}) as response:
+            async with http.post(url, json={"sender": "chat-r", "message": text.text}, headers=chat_auth("chat-r")) as response:
                 answer = [m["text"] for m in await response.json()] if response.status == 200 else []
             reached = agent.handled[handled:] == [("chat-r", text.text.strip())]  # Rasa strips
             if response.status != 200 or not answer or reached != reaches_rasa(text) or (not reached and answer != [TOO_LONG]):
                 problems.append(f"message {text.id}: {response.status} {str(answer)[:100]}")
-            async with http.post(url, json={"sender": text.text, "message": "hallo"}) as response:
+            # A token for the odd sender itself, as far as a header can carry one.
+            auth = chat_auth(text.text) if len(text.text) <= SENDER_MAX else chat_auth("chat-r")
+            async with http.post(url, json={"sender": text.text, "message": "hallo"}, headers=auth) as response:
                 if response.status not in (200, 400):
                     problems.append(f"sender {text.id}: {response.status}")
         for body in BODIES:
             raw = body.encode({"sender": "chat-r", "message": MARKER})
-            async with http.post(url, data=io.BytesIO(raw), headers={**CLOSE, "Content-Type": body.content_type}) as response:
+            async with http.post(url, data=io.BytesIO(raw), headers={**CLOSE, **chat_auth("chat-r"), "Content-Type": body.content_type}) as response:
                 if response.status not in EXPECTED[body.expect]:
                     problems.append(f"body {body.id}: {response.status} {(await response.text())[:100]}")
         assert all(len(text) <= MAX_MESSAGE_CHARS for _, text in agent.handled), "nothing too long reached Rasa"
-        async with http.post(url, json={"sender": "chat-r", "message": "hallo"}) as response:
+        async with http.post(url, json={"sender": "chat-r", "message": "hallo"}, headers=chat_auth("chat-r")) as response:
             assert response.status == 200 and await response.json() == [{"recipient_id": "chat-r", "text": "Je zei: hallo"}]
     assert not problems, "\n".join(problems)
 
@@ -90,6 +93,8 @@ async def test_web_chat_every_text():
 
     channel.sio.emit = emit
     handle = channel.sio.handlers["/"]["user_uttered"]
+    # The page's connection, with its chat token (bot/channels/socketio.py).
+    assert await channel.sio.handlers["/"]["connect"]("sid-1", {}, {"token": token_for("chat-w")})
     problems = []
     for text in TEXTS:
         before = len(emitted)

@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from bot.channels.limits import MAX_MESSAGE_CHARS
+from tests.chat_auth import chat_auth, token_for
 from tests.channels.live import (  # noqa: F401 (telegram: a fixture)
     ChatPage,
     consent,
@@ -49,11 +50,14 @@ def client_a(stack) -> Dict[str, Any]:
     return client
 
 
-def rest(stack, body: Any = None, raw: bytes = None, content_type: str = "application/json") -> requests.Response:
+def rest(stack, body: Any = None, raw: bytes = None, content_type: str = "application/json", sender: str = "") -> requests.Response:
+    """A REST message with a chat token for its sender (or for `sender`, for a raw body)."""
     url = f"{stack.env['RASA_URL']}/webhooks/rest/webhook"
+    sender = sender or (body.get("sender") if isinstance(body, dict) and isinstance(body.get("sender"), str) else "")
+    auth = chat_auth(sender, stack.env) if sender else {}
     if raw is not None:
-        return requests.post(url, data=raw, headers={"Content-Type": content_type}, timeout=ANSWER_TIMEOUT_SECONDS)
-    return requests.post(url, json=body, timeout=ANSWER_TIMEOUT_SECONDS)
+        return requests.post(url, data=raw, headers={**auth, "Content-Type": content_type}, timeout=ANSWER_TIMEOUT_SECONDS)
+    return requests.post(url, json=body, headers=auth, timeout=ANSWER_TIMEOUT_SECONDS)
 
 
 def texts_of(messages: List[Dict[str, Any]]) -> str:
@@ -101,7 +105,7 @@ def test_every_raw_body_at_the_rest_channel_is_refused_or_answered(stack, client
     problems = []
     for body in BODIES:
         raw = body.encode({"sender": client_a["chat_id"], "message": MARKER})
-        response = rest(stack, raw=raw, content_type=body.content_type)
+        response = rest(stack, raw=raw, content_type=body.content_type, sender=client_a["chat_id"])
         allowed = {"bad": {400}, "too_large": {413}, "bad_or_ok": {200, 400}}[body.expect]
         if response.status_code not in allowed:
             problems.append(f"{body.id}: {response.status_code} {response.text[:200]}")
@@ -115,14 +119,15 @@ class WebChat:
     requests: every call is bounded by a timeout, and closing never waits (python-socketio's
     client can hang on disconnect over polling with the installed aiohttp)."""
 
-    def __init__(self, rasa_url: str, session_id: str, rasa_token: str) -> None:
+    def __init__(self, rasa_url: str, session_id: str, rasa_token: str, chat_secret: str) -> None:
         self.rasa_url, self.session_id, self.rasa_token = rasa_url, session_id, rasa_token
         self.url = f"{rasa_url}/socket.io/"
         self.http = requests.Session()
         self.events: List[list] = []
         opened = self.http.get(self.url, params={"EIO": "4", "transport": "polling"}, timeout=30)
         self.sid = json.loads(opened.text.split("\x1e")[0][1:])["sid"]
-        self._post("40")  # connect to the default namespace
+        # connect to the default namespace, with the client's chat token
+        self._post("40" + json.dumps({"token": token_for(session_id, {"CHAT_TOKEN_SECRET": chat_secret})}))
         self.emit("session_request", {"session_id": session_id})
         self.wait_for("session_confirm")
 
@@ -196,7 +201,7 @@ class WebChat:
 
 def test_every_text_in_the_web_chat_gets_a_dutch_answer(stack):
     client = counsellor_and_client(stack, "Bram Peeters")
-    chat = WebChat(stack.env["RASA_URL"], client["chat_id"], stack.env["RASA_TOKEN"])
+    chat = WebChat(stack.env["RASA_URL"], client["chat_id"], stack.env["RASA_TOKEN"], stack.env["CHAT_TOKEN_SECRET"])
     problems = []
     try:
         assert "computerprogramma" in " ".join(chat.say("hallo")), "the opening, with the consent question"

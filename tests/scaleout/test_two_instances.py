@@ -18,6 +18,7 @@ from typing import Dict, List, Tuple
 import pytest
 import requests
 
+from tests.chat_auth import chat_auth
 from tests.scaleout.cluster import ScaleOut, Unavailable, database_url, start_scaleout
 
 TURN_TIMEOUT_SECONDS = 60
@@ -63,7 +64,8 @@ def new_client(setup: ScaleOut, counsellor: str, name: str) -> Dict:
 def say(setup: ScaleOut, where: str, chat: str, text: str) -> Tuple[str, List[dict]]:
     """Sends one message to `where` (rasa_a, rasa_b or lb); returns the server that answered."""
     response = requests.post(
-        f"{setup.url(where)}/webhooks/rest/webhook", json={"sender": chat, "message": text}, timeout=TURN_TIMEOUT_SECONDS
+        f"{setup.url(where)}/webhooks/rest/webhook", json={"sender": chat, "message": text},
+        headers=chat_auth(chat, setup.cluster.env), timeout=TURN_TIMEOUT_SECONDS,
     )
     response.raise_for_status()
     return response.headers.get("X-Served-By", where), response.json()
