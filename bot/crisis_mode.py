@@ -50,10 +50,13 @@ def crisis_mode(tracker: DialogueStateTracker) -> Optional[str]:
 
 
 def line_sent_this_turn(tracker: DialogueStateTracker) -> bool:
+    """Whether an answer of this turn already named the help lines (the line, or the referral)."""
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             return False
-        if isinstance(event, BotUttered) and (event.metadata or {}).get(MARK):
+        if isinstance(event, BotUttered) and (
+            (event.metadata or {}).get(MARK) or any(number in (event.text or "") for number in NUMBERS)
+        ):
             return True
     return False
 

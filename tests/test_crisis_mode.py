@@ -64,6 +64,11 @@ def test_a_new_session_ends_crisis_mode():
     assert "1813" not in answer(conversation, "utter_thank")
 
 
+def test_the_turn_of_the_referral_gets_no_extra_line():
+    conversation = tracker(UserUttered("ik wil niet meer leven"), said("utter_crisis_referral", "Bel de Zelfmoordlijn op 1813."))
+    assert "Hulp nodig?" not in answer(conversation, "utter_crisis_check_safety")
+
+
 def test_the_line_comes_once_per_turn():
     conversation = tracker(*AFTER_REFERRAL, UserUttered("dank je"), BotUttered("Graag gedaan.\n\nHulp nodig? ...", metadata={"help_lines": True}))
     assert "1813" not in answer(conversation, "utter_thank")
