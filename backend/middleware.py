@@ -9,6 +9,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from backend.api import PREFIX, json_error
+from backend.config import CONFIG
 from backend.errors import (
     ActionNotFound,
     ClientNotFound,
@@ -106,8 +107,10 @@ async def error_middleware(request: web.Request, handler):
 # classes, styled from /static/dashboard.css.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "frame-ancestors 'none'"
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+# Behind https (PUBLIC_URL), browsers are told to come back on https only, for a year.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 
 
 @web.middleware
@@ -117,6 +120,8 @@ async def security_headers_middleware(request: web.Request, handler):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.app[CONFIG].public_url.lower().startswith("https://"):
+        response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     if not request.path.startswith("/static/"):
         # Dossier pages hold personal data: no copies in shared or browser caches.
         response.headers.setdefault("Cache-Control", "no-store")

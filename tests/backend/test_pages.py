@@ -1,6 +1,7 @@
 """The counsellor's pages: list, client page, homework, notes, flags, POP, audit, access."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from datetime import datetime, timedelta, timezone
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 
 from backend import db
 from backend import dashboard_queries as dq
+from backend.app import create_app
 from backend.clock import local_today
 from backend.models import Action, AuditEntry, Note
 
@@ -211,6 +213,17 @@ async def test_page_has_no_inline_script_or_style(client, auth, dossier):
         assert "style=" not in html and "<style" not in html and "onclick" not in html.lower(), path
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        # No <base> and no form that posts elsewhere, even if markup got in.
+        assert "base-uri 'none'" in response.headers["Content-Security-Policy"]
+        assert "form-action 'self'" in response.headers["Content-Security-Policy"]
+        # Served over http here (PUBLIC_URL): no HSTS, which would lock browsers out.
+        assert "Strict-Transport-Security" not in response.headers
+
+
+async def test_behind_https_browsers_are_told_to_stay_on_https(aiohttp_client, config):
+    app = create_app(dataclasses.replace(config, public_url="https://dossier.example.org", cookie_secure=True))
+    response = await (await aiohttp_client(app)).get("/login")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
 async def test_transcript_is_hidden_without_consent(client, auth, dossier, tracker_path):
