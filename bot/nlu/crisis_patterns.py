@@ -1218,13 +1218,17 @@ _NEGATION_AFTER = re.compile(
 )
 
 
-def _negated(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 120):start]
-    last_break = None
-    for last_break in _CLAUSE_BREAK.finditer(before):
+def _after_last(pattern: re.Pattern, text: str) -> str:
+    """What follows the last match of `pattern` in `text` (all of it when there is none): the
+    current clause or sentence up to a match."""
+    last = None
+    for last in pattern.finditer(text):
         pass
-    if last_break is not None:
-        before = before[last_break.end():]
+    return text[last.end():] if last is not None else text
+
+
+def _negated(text: str, start: int, end: int) -> bool:
+    before = _after_last(_CLAUSE_BREAK, text[max(0, start - 120):start])
     words = before.split()
     for i in range(len(words) - 1, max(-1, len(words) - 7), -1):
         if words[i] in _NEGATION_WORDS:
@@ -1239,12 +1243,7 @@ _SENTENCE_END = re.compile(r"[.!?]")
 
 
 def _has_self(text: str, start: int, end: int) -> bool:
-    left = text[max(0, start - 200):start]
-    cut = None
-    for cut in _SENTENCE_END.finditer(left):
-        pass
-    if cut is not None:
-        left = left[cut.end():]
+    left = _after_last(_SENTENCE_END, text[max(0, start - 200):start])
     right = text[end:end + 200]
     stop = _SENTENCE_END.search(right)
     if stop:
@@ -1269,15 +1268,8 @@ _FIRST_PERSON = re.compile(r"\b(?:ik|ikzelf|me|mij|mezelf|m|k)\b")
 def _someone_else(text: str, start: int, end: int) -> bool:
     """True when the clause of the match has another person as subject and no first person
     comes after that subject, up to the end of the match."""
-    before = text[max(0, start - 160):start]
-    cut = None
-    for cut in _CLAUSE_BREAK.finditer(before):
-        pass
-    if cut is not None:
-        before = before[cut.end():]
-    subject = None
-    for subject in _THIRD_PERSON_SUBJECT.finditer(before):
-        break
+    before = _after_last(_CLAUSE_BREAK, text[max(0, start - 160):start])
+    subject = _THIRD_PERSON_SUBJECT.search(before)
     if subject is None:
         return False
     return not _FIRST_PERSON.search(before[subject.end():] + " " + text[start:end])
