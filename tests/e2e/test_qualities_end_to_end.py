@@ -126,9 +126,12 @@ def test_after_a_referral_the_help_lines_stay_in_view_and_not_safe_and_alone_rea
     assert "112" in texts(stack.say(chat_id, "nee"))
     alone = texts(stack.say(chat_id, "nee ik ben alleen"))
     assert "112" in alone and "dringende melding" in alone
-    # Whatever the client says next, the answer names the help lines (bot/crisis_mode.py).
+    # Thanks while not safe: the bot stays and asks about the call; then any other answer
+    # keeps the help lines in view (bot/crisis_mode.py).
     thanks = texts(stack.say(chat_id, "dank je"))
-    assert "1813" in thanks and "106" in thanks
+    assert "1813" in thanks and "112" in thanks
+    again = texts(stack.say(chat_id, "/thank"))
+    assert "1813" in again and "106" in again
     export = stack.admin("clients", "export", "--client", str(chat["client_id"]))
     values = [i["value"] for i in export["insights"] if i["category"] == "crisis"]
     assert "niet veilig en alleen" in values
