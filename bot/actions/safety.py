@@ -52,16 +52,16 @@ def question_answered(tracker: Tracker) -> Optional[Text]:
 
 
 def signal_and_answers(tracker: Tracker, answers: int = 3) -> List[Text]:
-    """The client's latest crisis message and (at most `answers` of) what they said after it."""
+    """The client's latest crisis message and (at most `answers` of) what they said after it;
+    without a crisis message, only the latest message."""
     said: List[Text] = []
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
-        said.append(event.get("text") or "")
         if (event.get("parse_data") or {}).get("intent", {}).get("name") == "crisis":
-            break
-    said.reverse()
-    return [said[0], *said[1:][-answers:]] if said else []
+            return [event.get("text") or "", *reversed(said[:answers])]
+        said.append(event.get("text") or "")
+    return said[:1]
 
 
 def latest_crisis_message(tracker: Tracker) -> Optional[Dict[Text, Any]]:
@@ -89,7 +89,7 @@ class ActionFlagCrisis(Action):
         else:
             signal = latest_crisis_message(tracker) or {}
             tier = ("clear", signal.get("crisis_kind") or "self")
-            sentence = f"{signal.get('text', '')} | daarna: {text}" if signal else text
+            sentence = " | daarna: ".join(signal_and_answers(tracker, answers=1))
         value = FLAG_VALUES.get(tier, CRISIS_CLEAR)
         await dossier.flag_crisis(tracker.sender_id, sentence, latest_user_message_time(tracker), value=value)
         return []

@@ -116,3 +116,13 @@ async def test_not_safe_and_no_one_nearby_raises_the_most_urgent_flag_with_every
     [flag] = fake_dossier.writes["insight"]
     assert flag["value"] == "niet veilig en alleen"
     assert flag["sentence"] == "ik wil niet meer leven | daarna: nee | daarna: nee ik ben alleen"
+
+
+async def test_a_not_safe_flag_without_a_crisis_message_quotes_only_the_answer(fake_dossier, make_tracker):
+    tracker = make_tracker({}, "nee", "deny")
+    # An earlier message of the conversation is not taken for the signal.
+    tracker.events.insert(len(tracker.events) - 1, {"event": "user", "timestamp": 1764331000.0, "text": "hallo",
+                                                    "parse_data": {"intent": {"name": "greet"}}})
+    await ActionFlagNotSafe().run(CollectingDispatcher(), tracker, DOMAIN)
+    [flag] = fake_dossier.writes["insight"]
+    assert flag["sentence"] == "nee"
