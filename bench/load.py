@@ -3,6 +3,7 @@ every request bounded by a timeout; records the latency of every turn."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import statistics
 import time
@@ -45,10 +46,16 @@ class Script:
         return None
 
 
+@functools.lru_cache(maxsize=1)
+def _chat_token_secret() -> Optional[str]:
+    """The secret of the stack the bench started (var/secrets.env, as `make run` writes it), read
+    once: not a file read in every measured turn."""
+    return os.environ.get(chat_token.SECRET_VARIABLE) or installation_secret(chat_token.SECRET_VARIABLE)
+
+
 def chat_auth(sender: str) -> Dict[str, str]:
-    """Our REST channel wants a chat token for the sender; it is signed with the secret of the
-    stack the bench started (var/secrets.env, as `make run` writes it). Plain Rasa ignores it."""
-    secret = os.environ.get(chat_token.SECRET_VARIABLE) or installation_secret(chat_token.SECRET_VARIABLE)
+    """Our REST channel wants a chat token for the sender. Plain Rasa ignores it."""
+    secret = _chat_token_secret()
     return {"Authorization": f"Bearer {chat_token.issue(sender, secret)}"} if secret else {}
 
 

@@ -25,6 +25,7 @@ from typing import Dict, List
 import pytest
 import requests
 
+from backend.config import installation_secret
 from tests.chat_auth import chat_auth
 from tests.stack import free_port
 from tools.announce import READY_LINE
@@ -223,8 +224,8 @@ def test_the_readme_path_from_make_run_to_the_dashboard(launched):
     # A chat that no dossier belongs to (a token signed for it, e.g. of an erased client) hears so
     # at the consent question, before any exercise.
     stranger = {"sender": "geen-dossier-" + os.urandom(4).hex()}
-    secrets_env = dict(line.split("=", 1) for line in (workdir / "var" / "secrets.env").read_text().splitlines() if "=" in line)
-    stranger_auth = chat_auth(stranger["sender"], secrets_env)
+    secret = installation_secret("CHAT_TOKEN_SECRET", workdir / "var")
+    stranger_auth = chat_auth(stranger["sender"], {"CHAT_TOKEN_SECRET": secret})
 
     def stranger_says(message: str) -> str:
         response = requests.post(f"{rasa}/webhooks/rest/webhook", json={**stranger, "message": message}, headers=stranger_auth, timeout=60)
