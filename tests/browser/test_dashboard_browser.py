@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from docx import Document
+from playwright.sync_api import expect
 
 from backend.clock import local_today
 from tests.backend.tracker import write_events
@@ -186,9 +187,10 @@ def test_pop_draft_downloads_as_docx_and_prints_as_html(page, seeded, tmp_path):
 
     page.click("text=POP-ontwerp bekijken en afdrukken")
     assert page.locator("article.pop h1").inner_text() == "POP-ontwerp van Jan Janssens"
-    assert page.locator("#print").is_visible()  # the small script ran under the CSP
+    # the small script ran under the CSP (it runs after the page is parsed, so wait for it)
+    expect(page.locator("#print")).to_be_visible(timeout=5_000)
     page.emulate_media(media="print")
-    assert not page.locator("header.top").is_visible()  # printing leaves the page's menus out
+    expect(page.locator("header.top")).to_be_hidden()  # printing leaves the page's menus out
     page.emulate_media(media="screen")
 
 
