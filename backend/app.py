@@ -10,14 +10,19 @@ from aiohttp_session import session_middleware
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
-from backend import alerts, channels, db, erasure, housekeeping, retention, status, transcripts
-from backend.api import service_token_middleware
+from backend import db
+from backend.chat import wiring
 from backend.config import CONFIG, Config
-from backend.dashboard import csrf_middleware
-from backend.text import FILTERS
-from backend.middleware import error_middleware, security_headers_middleware
-from backend.ratelimit import LOGIN_LIMITER, LoginLimiter
-from backend.routes import setup_routes
+from backend.dashboard.auth import csrf_middleware
+from backend.dashboard.labels import FILTERS
+from backend.dossier import erasure
+from backend.dossier.api import service_token_middleware
+from backend.jobs import crisis_alerts, no_activity, retention
+from backend.rasa import transcripts
+from backend.web import status
+from backend.web.middleware import error_middleware, security_headers_middleware
+from backend.web.ratelimit import LOGIN_LIMITER, LoginLimiter
+from backend.web.routes import setup_routes
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 # The largest valid insight (5000 characters, JSON-escaped) stays well under this.
@@ -57,10 +62,10 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(db.engine_ctx)
     app.cleanup_ctx.append(status.http_client_ctx)
     app.cleanup_ctx.append(transcripts.reader_ctx)
-    app.cleanup_ctx.append(housekeeping.housekeeping_ctx)
+    app.cleanup_ctx.append(no_activity.housekeeping_ctx)
     app.cleanup_ctx.append(erasure.eraser_ctx)
     app.cleanup_ctx.append(retention.retention_ctx)  # uses the eraser: after it
-    app.cleanup_ctx.append(alerts.alerts_ctx)
-    channels.setup(app)  # web chat, Telegram, reminders
+    app.cleanup_ctx.append(crisis_alerts.alerts_ctx)
+    wiring.setup(app)  # web chat, Telegram, reminders
     setup_routes(app)
     return app

@@ -14,12 +14,14 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from sqlalchemy.exc import OperationalError
 
-from backend import db, queries, validation
+from backend import db
 from backend.config import Config, ConfigError
+from backend.dashboard.passwords import hash_password
+from backend.dossier import store as queries
+from backend.dossier import validation
+from backend.dossier.export import dossier_export
 from backend.errors import DossierError
-from backend.passwords import hash_password
-from backend.export import dossier_export
-from backend.transcripts import TranscriptReader
+from backend.rasa.transcripts import TranscriptReader
 from contract import chat_token
 
 logger = logging.getLogger(__name__)
@@ -105,7 +107,7 @@ async def _export_client(config: Config, args) -> Dict[str, Any]:
 
 
 async def _reissue_invite(config: Config, args) -> Dict[str, Any]:
-    from backend.chat_access import reissue_invite
+    from backend.chat.access import reissue_invite
 
     async def work(s):
         client, revoked = await reissue_invite(s, args.client)
@@ -133,10 +135,10 @@ class PurgeBusy(DossierError):
 
 
 async def _purge_expired(config: Config, args) -> Dict[str, Any]:
-    """The daily retention purge, by hand (backend.retention); --dry-run only lists who is due."""
-    from backend import jobs, retention
-    from backend.erasure import TrackerEraser
-    from backend.models import utcnow
+    """The daily retention purge, by hand (backend.jobs.retention); --dry-run only lists who is due."""
+    from backend.dossier.erasure import TrackerEraser
+    from backend.jobs import leases, retention
+    from backend.tables import utcnow
 
     engine = db.create_engine(config.database_url)
     sessions = db.make_sessionmaker(engine)
@@ -148,7 +150,7 @@ async def _purge_expired(config: Config, args) -> Dict[str, Any]:
             report = await retention.purge_expired(sessions, eraser, default, now=now, dry_run=True)
         else:
             # The same claim as the backends' daily run, so the two never purge at once.
-            lease_until = await jobs.claim(sessions, retention.JOB, now, every=None, lease=retention.LEASE)
+            lease_until = await leases.claim(sessions, retention.JOB, now, every=None, lease=retention.LEASE)
             if lease_until is None:
                 raise PurgeBusy("a backend is purging right now; try again in a few minutes")
             report = None
@@ -156,7 +158,7 @@ async def _purge_expired(config: Config, args) -> Dict[str, Any]:
                 report = await retention.purge_expired(sessions, eraser, default, now=now)
             finally:
                 ok = report is not None and not report.failed
-                await jobs.finish(sessions, retention.JOB, lease_until, now, ok=ok)
+                await leases.finish(sessions, retention.JOB, lease_until, now, ok=ok)
     finally:
         await asyncio.get_running_loop().run_in_executor(None, eraser.close)
         await engine.dispose()
@@ -173,7 +175,7 @@ def _serve(config: Config, args) -> None:
     from aiohttp import web
 
     from backend.app import create_app
-    from backend.log_redaction import RedactingAccessLogger
+    from backend.web.log_redaction import RedactingAccessLogger
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config.check_serving()

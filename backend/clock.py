@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 from datetime import date, datetime, timezone, tzinfo
 
-from backend.models import utcnow
+from backend.tables import utcnow
 
 
 @functools.lru_cache(maxsize=1)

@@ -46,7 +46,7 @@ DEFAULT_TRACKER_STORE_URL = default_tracker_store_url()
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 _SYNC_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg2"}
-# Retention: how long a quiet client's dossier and chat are kept (backend.retention).
+# Retention: how long a quiet client's dossier and chat are kept (backend.jobs.retention).
 DEFAULT_RETENTION_DAYS = 365
 MIN_RETENTION_DAYS = 30
 MAX_RETENTION_DAYS = 3650
@@ -137,7 +137,7 @@ class Config:
     # Days without activity after which a client's data is purged, for clients without their
     # own period; None: keep (no automatic purge).
     retention_days_default: Optional[int] = DEFAULT_RETENTION_DAYS
-    # Crisis alerts by e-mail (backend.alerts); without smtp_url they are off.
+    # Crisis alerts by e-mail (backend.jobs.crisis_alerts); without smtp_url they are off.
     smtp_url: Optional[str] = None
     smtp_from: str = "loopbaanchat@localhost"
     # The organisation's address, for a flag whose counsellor has no account any more.

@@ -11,10 +11,11 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any, Dict
 
-from backend import queries, validation
 from backend.config import ConfigError
+from backend.dashboard.passwords import hash_password
+from backend.dossier import store as queries
+from backend.dossier import validation
 from backend.errors import CounsellorNotFound
-from backend.passwords import hash_password
 
 DEMO_EMAIL = "demo@example.org"
 DEMO_NAME = "Demo Begeleider"

@@ -1,6 +1,6 @@
 """Domain errors raised by the query and validation functions.
 
-The HTTP layer (backend.middleware) and the CLI map them to answers; nothing here knows HTTP.
+The HTTP layer (backend.web.middleware) and the CLI map them to answers; nothing here knows HTTP.
 """
 
 

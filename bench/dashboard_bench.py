@@ -37,7 +37,8 @@ from sqlalchemy import create_engine, insert, text  # noqa: E402
 from backend import db  # noqa: E402
 from backend.app import create_app  # noqa: E402
 from backend.config import Config, sync_url  # noqa: E402
-from backend.models import (  # noqa: E402
+from backend.dashboard.passwords import hash_password  # noqa: E402
+from backend.tables import (  # noqa: E402
     Action,
     Client,
     ClientView,
@@ -48,7 +49,6 @@ from backend.models import (  # noqa: E402
     MoodEntry,
     Note,
 )
-from backend.passwords import hash_password  # noqa: E402
 from tests.backend.dbreset import drop_backend_tables  # noqa: E402
 from tests.backend.tracker import write_events  # noqa: E402
 

@@ -5,8 +5,9 @@ import ast
 from pathlib import Path
 
 import contract
-from backend import models, validation
-from backend import dashboard_queries
+from backend import tables
+from backend.dashboard import queries
+from backend.dossier import validation
 from bot.actions import dossier, safety
 
 
@@ -16,10 +17,10 @@ def test_the_contract_imports_nothing():
 
 
 def test_the_backends_tables_and_checks_use_the_contracts_names():
-    assert models.CATEGORIES is contract.CATEGORIES and models.TOPICS is contract.TOPICS
-    assert models.VALUE_MAX is contract.VALUE_MAX and models.SENTENCE_MAX is contract.SENTENCE_MAX
+    assert tables.CATEGORIES is contract.CATEGORIES and tables.TOPICS is contract.TOPICS
+    assert tables.VALUE_MAX is contract.VALUE_MAX and tables.SENTENCE_MAX is contract.SENTENCE_MAX
     assert validation.BOT_FLAG_KINDS is contract.BOT_FLAG_KINDS
-    assert dashboard_queries.CRISIS_URGENCY is contract.CRISIS_URGENCY
+    assert queries.CRISIS_URGENCY is contract.CRISIS_URGENCY
 
 
 def test_what_the_bot_writes_fits_what_the_backend_accepts():

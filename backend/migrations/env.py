@@ -5,7 +5,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from backend.config import Config, sync_url
-from backend.models import metadata
+from backend.tables import metadata
 
 config = context.config
 

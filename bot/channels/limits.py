@@ -4,7 +4,7 @@
   NLU, unless a piece of it carries a crisis signal: that piece goes on to the referral (every channel, through bot.channels.guard); lone surrogates in a message become U+FFFD. DIET's attention grows with the square of the
   length: one message of 100,000 characters took about a minute and 14 GB of memory to parse
   on a 2-core machine, 5,000 characters 0.3 s. 5,000 is also the longest sentence the dossier
-  keeps (backend.models.SENTENCE_MAX).
+  keeps (contract.SENTENCE_MAX).
 - A body beyond MAX_BODY_BYTES gets a 413 (REST and Telegram webhooks; Sanic's own limit is
   100 MB). Room enough for the longest message with every character JSON-escaped.
 - A REST body that is not a JSON object with a text `message` and a usable `sender` gets a 400

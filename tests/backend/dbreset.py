@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from backend.config import sync_url
-from backend.models import metadata
+from backend.tables import metadata
 
 
 def worker_database_url() -> Optional[str]:

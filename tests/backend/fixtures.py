@@ -17,7 +17,7 @@ from cryptography.fernet import Fernet
 from backend import db
 from backend.app import create_app
 from backend.config import Config
-from backend.passwords import hash_password
+from backend.dashboard.passwords import hash_password
 from contract import chat_token
 
 from .dbreset import drop_backend_tables, worker_database_url
@@ -79,13 +79,13 @@ class Dossier:
         self.app = app
 
     async def counsellor(self, email: str = "an@example.org", name: str = "An Peeters", password: str = PASSWORD):
-        from backend import queries
+        from backend.dossier import store as queries
 
         async with db.session(self.app) as s:
             return await queries.create_counsellor(s, email, name, hash_password(password))
 
     async def client(self, counsellor_id: int, name: str = "Jan Janssens"):
-        from backend import queries
+        from backend.dossier import store as queries
 
         async with db.session(self.app) as s:
             return await queries.create_client(s, counsellor_id, name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from backend.log_redaction import redact
+from backend.web.log_redaction import redact
 from tests.stack import Stack
 
 

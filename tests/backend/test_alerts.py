@@ -1,4 +1,4 @@
-"""Crisis alerts by e-mail (backend.alerts), through a real SMTP server (aiosmtpd) on a free port."""
+"""Crisis alerts by e-mail (backend.jobs.crisis_alerts), through a real SMTP server (aiosmtpd) on a free port."""
 from __future__ import annotations
 
 import asyncio
@@ -11,9 +11,10 @@ import pytest
 import pytest_asyncio
 from aiosmtpd.controller import Controller
 
-from backend import alerts, db
+from backend import db
 from backend.app import create_app
 from backend.config import CONFIG, Config
+from backend.jobs import crisis_alerts
 
 from .conftest import insight_body
 
@@ -79,7 +80,7 @@ async def test_a_crisis_flag_reaches_the_counsellor_by_email_without_client_cont
     assert f"http://127.0.0.1:8000/clients/{client.id}" in text
     assert "Anaïs" not in text and sentence not in text and "Anaïs" not in mail["Subject"]
     # Sent once: later rounds find nothing to send.
-    assert await alerts.send_due_alerts(alerting_client.app[db.SESSIONMAKER], alerting_client.app[CONFIG]) == 0
+    assert await crisis_alerts.send_due_alerts(alerting_client.app[db.SESSIONMAKER], alerting_client.app[CONFIG]) == 0
     assert len(inbox.messages) == 1
 
 
@@ -89,12 +90,12 @@ async def test_a_mail_that_cannot_be_sent_is_tried_again(client, auth, config, u
     sessions = client.app[db.SESSIONMAKER]
     port = unused_tcp_port_factory()
     down = replace(config, smtp_url=f"smtp://127.0.0.1:{port}")
-    assert await alerts.send_due_alerts(sessions, down) == 0  # nothing listens: released, not lost
+    assert await crisis_alerts.send_due_alerts(sessions, down) == 0  # nothing listens: released, not lost
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        assert await alerts.send_due_alerts(sessions, down) == 1
+        assert await crisis_alerts.send_due_alerts(sessions, down) == 1
     finally:
         controller.stop()
     assert [recipients for recipients, _ in inbox.messages] == [["an@example.org"]]
@@ -112,5 +113,5 @@ def test_a_malformed_smtp_url_is_a_clear_error():
     from backend.config import ConfigError
 
     with pytest.raises(ConfigError, match="SMTP_URL"):
-        alerts.SmtpServer.from_url("mail.example.org")
-    assert alerts.SmtpServer.from_url("smtps://u%40x:p@mail.example.org").port == 465
+        crisis_alerts.SmtpServer.from_url("mail.example.org")
+    assert crisis_alerts.SmtpServer.from_url("smtps://u%40x:p@mail.example.org").port == 465

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from backend import db
-from backend.models import Insight
+from backend.tables import Insight
 
 from .conftest import insight_body
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from backend import db
 from backend.clock import local_today
-from backend.models import Action, Contact, Flag, MoodEntry
+from backend.tables import Action, Contact, Flag, MoodEntry
 
 from .conftest import insight_body
 from .test_api import assert_json_error

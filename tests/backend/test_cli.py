@@ -141,7 +141,7 @@ async def test_export_has_every_part_of_the_dossier_and_the_transcript(database_
 
     from backend import db
     from backend.clock import local_today
-    from backend.models import Note
+    from backend.tables import Note
 
     from .tracker import write_events
 
@@ -176,7 +176,7 @@ async def test_export_has_every_part_of_the_dossier_and_the_transcript(database_
         {"at": "2024-05-01T09:00:01+00:00", "who": "bot", "text": "Dag Jan!"},
     ]
     # The export is in the audit trail, without a counsellor (it is the administrator's).
-    from backend.dashboard_queries import audit_entries
+    from backend.dashboard.queries import audit_entries
 
     async with db.session(client.app) as s:
         entries = await audit_entries(s, created["client_id"])

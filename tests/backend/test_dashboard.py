@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.ratelimit import LOGIN_LIMITER
+from backend.web.ratelimit import LOGIN_LIMITER
 
 from .conftest import PASSWORD, csrf_from, insight_body, login
 

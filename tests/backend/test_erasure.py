@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 from sqlalchemy import create_engine, func, select
 
 from backend import db
-from backend.erasure import AUDIT_ACTION, ERASED_NAME
-from backend.models import AuditEntry, Client, Insight
+from backend.dossier.erasure import AUDIT_ACTION, ERASED_NAME
+from backend.tables import AuditEntry, Client, Insight
 from tests.backend import tracker
 from tests.backend.conftest import insight_body
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from backend import db
-from backend.models import Insight
+from backend.tables import Insight
 
 from .conftest import insight_body
 
@@ -26,7 +26,7 @@ def app(app):
 
 
 async def test_unexpected_error_in_the_api_is_a_logged_500_json(client, auth, caplog):
-    with caplog.at_level(logging.ERROR, logger="backend.middleware"):
+    with caplog.at_level(logging.ERROR, logger="backend.web.middleware"):
         response = await client.get("/api/v1/boom", headers=auth)
     assert response.status == 500
     body = await response.json()
@@ -36,7 +36,7 @@ async def test_unexpected_error_in_the_api_is_a_logged_500_json(client, auth, ca
 
 
 async def test_unexpected_error_on_a_page_is_a_dutch_500_page(client, caplog):
-    with caplog.at_level(logging.ERROR, logger="backend.middleware"):
+    with caplog.at_level(logging.ERROR, logger="backend.web.middleware"):
         response = await client.get("/boom")
     assert response.status == 500
     html = await response.text()
@@ -57,7 +57,7 @@ async def test_concurrent_retries_of_one_insight_make_one_row(client, auth, cons
 
 
 async def test_a_lost_insert_race_answers_with_the_existing_insight(client, auth, consented_chat, monkeypatch):
-    from backend import queries
+    from backend.dossier import store as queries
 
     path = f"/api/v1/chats/{consented_chat}/insights"
     first = await (await client.post(path, json=insight_body(), headers=auth)).json()

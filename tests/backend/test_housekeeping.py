@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from backend import db, housekeeping
-from backend.models import Client, Flag, utcnow
+from backend import db
+from backend.jobs import no_activity
+from backend.tables import Client, Flag, utcnow
 
 from .conftest import login
 
@@ -43,9 +44,9 @@ async def test_a_quiet_client_gets_one_flag_until_they_are_back(client, auth, do
     await make_quiet(client.app, never_asked.id, 30)  # no consent: not in the programme yet
 
     async with db.session(client.app) as s:
-        assert await housekeeping.flag_inactive_clients(s) == 1
+        assert await no_activity.flag_inactive_clients(s) == 1
     async with db.session(client.app) as s:
-        assert await housekeeping.flag_inactive_clients(s) == 0  # one flag per quiet spell
+        assert await no_activity.flag_inactive_clients(s) == 0  # one flag per quiet spell
     [flag] = await flags(client.app)
     assert (flag.client_id, flag.kind, flag.resolved_at) == (quiet.id, "no_activity", None)
     assert flag.message == "Al 14 dagen geen activiteit in de chat."
@@ -69,7 +70,7 @@ async def test_two_checks_on_the_same_day_raise_one_flag(client, auth, dossier):
     await make_quiet(client.app, quiet.id, 20)
     now = utcnow()
     async with db.session(client.app) as s:
-        assert await housekeeping.flag_inactive_clients(s, now=now) == 1
+        assert await no_activity.flag_inactive_clients(s, now=now) == 1
     # Another backend's check saw no open flag (here: it was resolved meanwhile) on the same
     # day: the day's key makes its insert a no-op instead of a second flag.
     [flag] = await flags(client.app)
@@ -77,15 +78,15 @@ async def test_two_checks_on_the_same_day_raise_one_flag(client, auth, dossier):
         (await s.get(Flag, flag.id)).resolved_at = now
         await s.commit()
     async with db.session(client.app) as s:
-        assert await housekeeping.flag_inactive_clients(s, now=now) == 0
+        assert await no_activity.flag_inactive_clients(s, now=now) == 0
     async with db.session(client.app) as s:
-        assert await housekeeping.flag_inactive_clients(s, now=now + timedelta(days=1)) == 1
+        assert await no_activity.flag_inactive_clients(s, now=now + timedelta(days=1)) == 1
     assert [f.kind for f in await flags(client.app)] == ["no_activity", "no_activity"]
 
 
 @pytest.fixture
 def quick_housekeeping(monkeypatch):
-    monkeypatch.setattr(housekeeping, "FIRST_CHECK_SECONDS", 0)
+    monkeypatch.setattr(no_activity, "FIRST_CHECK_SECONDS", 0)
 
 
 async def test_the_app_runs_the_check_on_its_own(quick_housekeeping, aiohttp_client, app, auth):
@@ -97,7 +98,7 @@ async def test_the_app_runs_the_check_on_its_own(quick_housekeeping, aiohttp_cli
     quiet = await consenting_client(client, auth, dossier, an.id, "Stille Sarah")
     await make_quiet(client.app, quiet.id, 30)
     # The first round ran at start (before the client was quiet); run the loop once more.
-    task = asyncio.create_task(housekeeping.hourly_checks(client.app))
+    task = asyncio.create_task(no_activity.hourly_checks(client.app))
     try:
         for _ in range(100):
             if await flags(client.app):

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
-from alembic.script import ScriptDirectory
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
 from backend import db
 from backend.config import sync_url
-from backend.models import metadata
+from backend.tables import metadata
 
 # The newest revision, whoever added it (several people add migrations).
 HEAD = ScriptDirectory.from_config(db.alembic_config("sqlite://")).get_current_head()

@@ -11,10 +11,10 @@ from docx import Document
 from sqlalchemy import func, select
 
 from backend import db
-from backend import dashboard_queries as dq
 from backend.app import create_app
 from backend.clock import local_today
-from backend.models import Action, AuditEntry, Note
+from backend.dashboard import queries
+from backend.tables import Action, AuditEntry, Note
 
 from .conftest import csrf_from, insight_body, login
 from .tracker import write_events
@@ -60,7 +60,7 @@ async def page(client, path):
 
 async def audit_actions(app, client_id):
     async with db.session(app) as s:
-        return [e.action for e in await dq.audit_entries(s, client_id)]
+        return [e.action for e in await queries.audit_entries(s, client_id)]
 
 
 # The client list
@@ -145,7 +145,7 @@ async def test_list_counts_open_homework(client, auth, dossier):
 async def test_search_and_pages_of_fifty(client, dossier):
     an = await dossier.counsellor()
     async with db.session(client.app) as s:
-        from backend.models import Client
+        from backend.tables import Client
 
         s.add_all(Client(counsellor_id=an.id, name=f"Cliënt {i:03d}", chat_id=f"c{i}", invite_token=f"i{i}") for i in range(120))
         await s.commit()
@@ -276,7 +276,7 @@ async def test_every_read_and_export_is_audited(client, auth, dossier):
     await client.get(f"/clients/{jan.id}/pop.docx")
     assert await audit_actions(client.app, jan.id) == ["view_client", "view_client", "export_pop", "export_pop"]
     async with db.session(client.app) as s:
-        entries = await dq.audit_entries(s, jan.id)
+        entries = await queries.audit_entries(s, jan.id)
     assert all(e.counsellor_id == jan.counsellor_id and e.at is not None for e in entries)
 
 
@@ -433,7 +433,7 @@ async def test_pop_page_is_printable_html(client, auth, dossier):
 async def test_another_counsellors_client_is_404_on_every_route(client, auth, dossier):
     _, jan = await seed_rich_client(client, auth, dossier)
     async with db.session(client.app) as s:
-        flag_id = (await dq.client_dossier(s, jan.counsellor_id, jan.id, record_view=False)).flags[0].id
+        flag_id = (await queries.client_dossier(s, jan.counsellor_id, jan.id, record_view=False)).flags[0].id
     await dossier.counsellor(email="bo@example.org", name="Bo Claes")
     await login(client, email="bo@example.org")
     token = csrf_from((await page(client, "/"))[1])
@@ -451,7 +451,7 @@ async def test_another_counsellors_client_is_404_on_every_route(client, auth, do
         html = await response.text()
         assert "Niet gevonden" in html and "Jan Janssens" not in html
     async with db.session(client.app) as s:
-        dossier_now = await dq.client_dossier(s, jan.counsellor_id, jan.id, record_view=False)
+        dossier_now = await queries.client_dossier(s, jan.counsellor_id, jan.id, record_view=False)
     assert dossier_now.flags[0].resolved_at is None
     assert [a.text for a in dossier_now.actions] == ["Els bellen"] and dossier_now.notes == []
     assert await audit_actions(client.app, jan.id) == []
@@ -461,7 +461,7 @@ async def test_a_flag_of_another_client_is_404(client, auth, dossier):
     an, jan = await seed_rich_client(client, auth, dossier)
     other = await dossier.client(an.id, "Tweede")
     async with db.session(client.app) as s:
-        flag_id = (await dq.client_dossier(s, an.id, jan.id, record_view=False)).flags[0].id
+        flag_id = (await queries.client_dossier(s, an.id, jan.id, record_view=False)).flags[0].id
     await login(client)
     token = csrf_from((await page(client, "/"))[1])
     response = await client.post(f"/clients/{other.id}/flags/{flag_id}/resolve", data={"csrf_token": token})

@@ -11,10 +11,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from backend import db, jobs, retention
-from backend.erasure import ERASED_NAME
-from backend.models import Action, AuditEntry, Client, Contact, Flag, Insight, MoodEntry, Note, utcnow
-from backend.text import datum
+from backend import db
+from backend.dashboard.labels import datum
+from backend.dossier.erasure import ERASED_NAME
+from backend.jobs import leases, retention
+from backend.tables import Action, AuditEntry, Client, Contact, Flag, Insight, MoodEntry, Note, utcnow
 
 from . import tracker
 from .conftest import csrf_from, insight_body, login
@@ -165,18 +166,18 @@ async def test_a_claim_of_a_crashed_run_is_taken_over_after_its_lease(client):
     sessions = client.app[db.SESSIONMAKER]
     now = utcnow()
     lease = timedelta(hours=1)
-    first = await jobs.claim(sessions, "test_job", now, every=timedelta(days=1), lease=lease)
+    first = await leases.claim(sessions, "test_job", now, every=timedelta(days=1), lease=lease)
     assert first is not None
     # The backend holding it died: nobody gets it during the lease, someone does after it.
-    assert await jobs.claim(sessions, "test_job", now + timedelta(minutes=59), every=timedelta(days=1), lease=lease) is None
+    assert await leases.claim(sessions, "test_job", now + timedelta(minutes=59), every=timedelta(days=1), lease=lease) is None
     later = now + timedelta(minutes=61)
-    second = await jobs.claim(sessions, "test_job", later, every=timedelta(days=1), lease=lease)
+    second = await leases.claim(sessions, "test_job", later, every=timedelta(days=1), lease=lease)
     assert second is not None
-    await jobs.finish(sessions, "test_job", first, now, ok=True)  # the dead one's late finish changes nothing
-    assert await jobs.claim(sessions, "test_job", later + timedelta(minutes=1), every=None, lease=lease) is None
+    await leases.finish(sessions, "test_job", first, now, ok=True)  # the dead one's late finish changes nothing
+    assert await leases.claim(sessions, "test_job", later + timedelta(minutes=1), every=None, lease=lease) is None
     # A failed run is tried again at the next check, not a day later.
-    await jobs.finish(sessions, "test_job", second, later, ok=False)
-    assert await jobs.claim(sessions, "test_job", later + timedelta(hours=1), every=timedelta(days=1), lease=lease) is not None
+    await leases.finish(sessions, "test_job", second, later, ok=False)
+    assert await leases.claim(sessions, "test_job", later + timedelta(hours=1), every=timedelta(days=1), lease=lease) is not None
 
 
 async def test_a_client_who_still_chats_without_consent_is_kept(client, auth, dossier, tracker_path):
@@ -205,7 +206,7 @@ async def test_when_the_chat_cannot_be_deleted_the_dossier_stays_for_the_next_ru
     await quiet(client.app, tracker_path, gone, 400)
     from sqlalchemy.exc import OperationalError
 
-    from backend.erasure import ERASER
+    from backend.dossier.erasure import ERASER
 
     def broken(*args, **kwargs):
         raise OperationalError("DELETE", {}, Exception("database is locked"))
@@ -388,7 +389,7 @@ async def test_purge_expired_on_the_command_line(client, auth, dossier, tracker_
 
 
 async def test_purge_expired_waits_for_a_backend_that_is_purging(client, database_url, tracker_path):
-    lease = await jobs.claim(client.app[db.SESSIONMAKER], retention.JOB, utcnow(), every=None, lease=retention.LEASE)
+    lease = await leases.claim(client.app[db.SESSIONMAKER], retention.JOB, utcnow(), every=None, lease=retention.LEASE)
     assert lease is not None
     result = await asyncio.to_thread(run_cli, database_url, "purge-expired", TRACKER_STORE_URL=f"sqlite:///{tracker_path}")
     assert "purging right now" in failed(result)

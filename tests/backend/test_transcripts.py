@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from backend.config import ConfigError
-from backend.transcripts import TranscriptReader, TranscriptUnavailable
+from backend.rasa.transcripts import TranscriptReader, TranscriptUnavailable
 
 from .dbreset import worker_database_url
 from .tracker import drop_events, write_events

@@ -14,9 +14,8 @@ import pytest
 import requests
 from sqlalchemy import create_engine, select
 
-from backend.channel_models import Reminder
 from backend.config import sync_url
-from backend.models import Action
+from backend.tables import Action, Reminder
 from tests.stack import Stack
 
 from .fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram, UpdateFactory
@@ -121,7 +120,7 @@ def counsellor_and_client(stack, name: str, email: str = "an@example.org") -> Di
 
 
 def assign_homework(stack, client_id: int, text: str, reminder_at: datetime) -> int:
-    """Homework as the counsellor's dashboard stores it (backend.dashboard_queries.assign_homework);
+    """Homework as the counsellor's dashboard stores it (backend.dashboard.queries.assign_homework);
     written straight into the dossier, because the form only takes reminder times in the future."""
     engine = create_engine(sync_url(stack.env["DATABASE_URL"]), future=True)
     now = datetime.now(timezone.utc)

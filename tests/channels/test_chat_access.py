@@ -10,9 +10,10 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import update
 
-from backend import chat_access, db
-from backend.channel_models import LinkCode
-from backend.channel_settings import CHANNEL_SETTINGS
+from backend import db
+from backend.chat import access
+from backend.chat.settings import CHANNEL_SETTINGS
+from backend.tables import LinkCode
 
 from ..reminders import tracker_rows as rows
 
@@ -217,7 +218,7 @@ async def test_an_expired_or_made_up_device_link_does_not_open_the_chat(client, 
 async def test_a_new_invite_link_signs_out_every_browser(client, invited):
     await open_chat(client, invited)
     async with db.session(client.app) as s:
-        renewed, signed_out = await chat_access.reissue_invite(s, invited.id)
+        renewed, signed_out = await access.reissue_invite(s, invited.id)
     assert signed_out == 1
     old = await client.get(f"/chat/{invited.invite_token}")
     assert old.status == 404 and "Deze link werkt niet" in await old.text()

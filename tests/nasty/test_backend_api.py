@@ -1,5 +1,5 @@
 """The nasty input set at the backend's JSON API (the action server's and the Telegram channel's
-endpoints, backend/routes.py): every text in every field of every endpoint that takes input,
+endpoints, backend/web/routes.py): every text in every field of every endpoint that takes input,
 every raw body at every endpoint with a body, every text in a path or query. Each answer is a
 JSON 2xx/4xx (413 beyond the size limit), never a 500, and the app still answers afterwards."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 
 from backend.clock import local_today
-from backend.models import NAME_MAX, SENTENCE_MAX, TEXT_MAX, VALUE_MAX
+from backend.tables import NAME_MAX, SENTENCE_MAX, TEXT_MAX, VALUE_MAX
 
 from .inputs import BODIES, MARKER, TEXTS
 

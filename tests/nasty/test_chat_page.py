@@ -1,5 +1,5 @@
 """The nasty input set at the client's chat page and its invite and device links
-(backend/chat.py, backend/chat_access.py): as the invite token, as a device code, as the form
+(backend/chat/page.py, backend/chat/access.py): as the invite token, as a device code, as the form
 token, as the device cookie. Each answer is a Dutch page or a JSON error, never a 500, and
 nothing of the input is echoed as markup."""
 from __future__ import annotations

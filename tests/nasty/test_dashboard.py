@@ -13,10 +13,12 @@ from urllib.parse import quote, urlencode
 import pytest
 from docx import Document
 
-from backend import db, queries, validation
+from backend import db
 from backend.clock import local_today
+from backend.dossier import store as queries
+from backend.dossier import validation
 from backend.errors import InvalidInput
-from backend.models import NOTE_MAX, TEXT_MAX
+from backend.tables import NOTE_MAX, TEXT_MAX
 
 from ..backend.conftest import csrf_from, login
 from .inputs import BODIES, ORDINARY, TEXTS, by_id, escaped, raw_markup, templates_literal

@@ -8,11 +8,18 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import create_engine, update
 
-from backend.channel_models import Reminder
 from backend.config import sync_url
-
+from backend.tables import Reminder
 from tests.channels.fake_telegram import FakeTelegram
-from tests.channels.live import asks_how_it_went, assign_homework, channel_env, consent, link, reminders, wait_until
+from tests.channels.live import (
+    asks_how_it_went,
+    assign_homework,
+    channel_env,
+    consent,
+    link,
+    reminders,
+    wait_until,
+)
 from tests.stack import Stack
 
 HOMEWORK = {6001: "Maak een lijst van vijf bedrijven in de zorg", 6002: "Vraag feedback aan je teamleider"}

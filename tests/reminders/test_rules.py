@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backend.channel_settings import ChannelSettings, QuietHours
+from backend.chat.settings import ChannelSettings, QuietHours
 from backend.config import Config, ConfigError
-from backend.reminder_rules import after_quiet_hours, earliest_send, is_busy, local_day_bounds, snooze_until
+from backend.reminders.rules import after_quiet_hours, earliest_send, is_busy, local_day_bounds, snooze_until
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 QUIET = QuietHours()  # 21:00-08:00

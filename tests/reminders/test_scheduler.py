@@ -11,11 +11,17 @@ import pytest_asyncio
 from sqlalchemy import select
 
 from backend import db
-from backend.channel_models import Reminder, TelegramLink
-from backend.channel_settings import CHANNEL_SETTINGS
-from backend.models import Action
-from backend.reminders import DELIVERED, REFUSED, SCHEDULER, UNCERTAIN, UNREACHABLE, ReminderScheduler
-from backend.tracker_events import TrackerEvents
+from backend.chat.settings import CHANNEL_SETTINGS
+from backend.rasa.tracker_events import TrackerEvents
+from backend.reminders.scheduler import (
+    DELIVERED,
+    REFUSED,
+    SCHEDULER,
+    UNCERTAIN,
+    UNREACHABLE,
+    ReminderScheduler,
+)
+from backend.tables import Action, Reminder, TelegramLink
 
 from . import tracker_rows as rows
 

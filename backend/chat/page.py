@@ -1,0 +1,314 @@
+"""The client's web chat page: /chat/{invite_token}.
+
+The page talks to Rasa's socket.io channel itself (static/chat.js) with the client's chat id as
+session id, so a reload, or a visit the next day, continues the same conversation. Rasa does not
+replay earlier messages, so the page first fetches them here (from Rasa's tracker store).
+Access: see backend.chat.access.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any, Dict, Optional, Tuple
+from urllib.parse import urlsplit
+
+import aiohttp_jinja2
+from aiohttp import web
+from aiohttp_session import get_session
+
+from backend import db
+from backend.chat import access
+from backend.chat.settings import CHANNEL_SETTINGS
+from backend.config import CONFIG
+from backend.dashboard.auth import csrf_token
+from backend.dossier.api import json_error
+from backend.dossier.export import ExportIncomplete, dossier_export
+from backend.dossier.serializers import iso
+from backend.rasa.tracker_events import TRACKER_EVENTS, TranscriptUnavailable
+from backend.rasa.transcripts import TRANSCRIPTS
+from backend.reminders.scheduler import SCHEDULER
+from backend.tables import ChatDevice, Client
+from backend.web.ratelimit import LoginLimiter
+from contract import chat_token
+
+logger = logging.getLogger(__name__)
+
+DEVICE_COOKIE = "chat_device"
+DEVICE_COOKIE_MAX_AGE = 180 * 24 * 3600
+DEVICE_CODE_PARAM = "toestel"
+DEVICE_CODE_LIMITER = web.AppKey("device_code_limiter", LoginLimiter)
+
+# Plain Dutch (B1) for everything the client can run into.
+PAGES = {
+    "invalid": (
+        404,
+        "Deze link werkt niet",
+        "Deze uitnodigingslink bestaat niet, of je begeleider heeft intussen een nieuwe gemaakt. "
+        "Vraag je loopbaanbegeleider om een nieuwe link.",
+    ),
+    "used": (
+        403,
+        "Deze link is al gebruikt",
+        "Deze uitnodigingslink is al geopend in een andere browser. Chat verder op het toestel waar "
+        "je de link eerst opende. Wil je ook hier chatten? Maak dan in de chat op dat toestel een "
+        "link voor een ander toestel, of vraag je begeleider om een nieuwe uitnodigingslink.",
+    ),
+    "code": (
+        403,
+        "Deze toestellink werkt niet",
+        "Een link voor een ander toestel werkt maar één keer, en maar 15 minuten lang. Maak een "
+        "nieuwe in de chat op je andere toestel, of vraag je begeleider om een nieuwe uitnodigingslink.",
+    ),
+    "too_many": (
+        429,
+        "Even wachten",
+        "Er werden te veel foute links geprobeerd. Wacht een kwartier en probeer het dan opnieuw.",
+    ),
+}
+NO_ACCESS = "Deze browser heeft geen toegang tot deze chat. Open je uitnodigingslink opnieuw."
+
+
+def _message_page(request: web.Request, kind: str) -> web.Response:
+    status, title, text = PAGES[kind]
+    response = aiohttp_jinja2.render_template("chat_message.html", request, {"title": title, "text": text}, status=status)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _socket_target(rasa_public_url: str) -> Tuple[str, str, str]:
+    """(origin for socket.io, its path, the origins the page may connect to)."""
+    parts = urlsplit(rasa_public_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    ws_origin = ("wss" if parts.scheme == "https" else "ws") + f"://{parts.netloc}"
+    return origin, parts.path.rstrip("/") + "/socket.io", f"{origin} {ws_origin}"
+
+
+def _content_security_policy(connect: str) -> str:
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self' {connect}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
+
+
+def _set_device_cookie(request: web.Request, response: web.StreamResponse, client: Client, token: str) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        token,
+        max_age=DEVICE_COOKIE_MAX_AGE,
+        path=f"/chat/{client.invite_token}",
+        httponly=True,
+        samesite="Lax",
+        secure=request.app[CONFIG].cookie_secure,
+    )
+
+
+async def _access(request: web.Request) -> Tuple[Optional[Client], Optional[ChatDevice]]:
+    async with db.session(request.app) as s:
+        try:
+            client = await access.client_by_invite(s, request.match_info["invite_token"])
+        except access.InviteInvalid:
+            return None, None
+        return client, await access.device_of(s, client, request.cookies.get(DEVICE_COOKIE))
+
+
+async def _client_of_device(request: web.Request) -> Client:
+    """For the page's own requests: the client, or a 403 JSON answer."""
+    client, device = await _access(request)
+    if client is None or device is None:
+        raise _Denied()
+    return client
+
+
+class _Denied(Exception):
+    pass
+
+
+def _json_handler(handler):
+    async def wrapper(request: web.Request) -> web.Response:
+        try:
+            response = await handler(request)
+        except _Denied:
+            response = json_error(403, "no_access", NO_ACCESS)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
+async def chat_page(request: web.Request) -> web.StreamResponse:
+    """The chat for a browser that has access; otherwise the welcome page with one button.
+
+    Opening the link (GET) never uses it up: mail scanners and link previews fetch links too.
+    Only the button (POST /open) binds the link to this browser."""
+    client, device = await _access(request)
+    if client is None:
+        return _message_page(request, "invalid")
+    code = request.query.get(DEVICE_CODE_PARAM)
+    if device is not None:
+        if code is not None:  # a device link opened in a browser that already has access
+            raise web.HTTPSeeOther(f"/chat/{client.invite_token}")
+        return await _render_chat(request, client)
+    async with db.session(request.app) as s:
+        if code is not None:
+            limiter, key = request.app[DEVICE_CODE_LIMITER], (client.id, request.remote)
+            if limiter.blocked(key):
+                return _message_page(request, "too_many")
+            try:
+                await access.check_link_code(s, code, "device", client.id)
+            except access.CodeInvalid:
+                limiter.failed(key)
+                return _message_page(request, "code")
+        elif await access.invite_claimed(s, client):
+            return _message_page(request, "used")
+    return await _welcome(request, client, code)
+
+
+async def _welcome(request: web.Request, client: Client, code: Optional[str]) -> web.Response:
+    context = {
+        "action": f"/chat/{client.invite_token}/open",
+        "csrf_token": csrf_token(await get_session(request)),
+        "device_code": code,
+    }
+    response = aiohttp_jinja2.render_template("chat_welcome.html", request, context)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+async def open_chat(request: web.Request) -> web.StreamResponse:
+    """The welcome page's button: this browser gets access (the invite link, or a device link)."""
+    client, device = await _access(request)
+    if client is None:
+        return _message_page(request, "invalid")
+    if device is None:
+        code = (await request.post()).get(DEVICE_CODE_PARAM)
+        if code and request.app[DEVICE_CODE_LIMITER].blocked((client.id, request.remote)):
+            return _message_page(request, "too_many")
+        async with db.session(request.app) as s:
+            try:
+                if code:
+                    token = await access.add_device_with_code(s, client, code)
+                else:
+                    token = await access.claim_invite(s, client)
+            except access.CodeInvalid:
+                request.app[DEVICE_CODE_LIMITER].failed((client.id, request.remote))
+                return _message_page(request, "code")
+            except access.InviteUsed:
+                return _message_page(request, "used")
+    # Post/redirect/get, and away from any address with a code in it.
+    redirect = web.HTTPSeeOther(f"/chat/{client.invite_token}")
+    if device is None:
+        _set_device_cookie(request, redirect, client, token)
+    raise redirect
+
+
+async def _render_chat(request: web.Request, client: Client) -> web.Response:
+    settings = request.app[CHANNEL_SETTINGS]
+    session = await get_session(request)
+    origin, path, connect = _socket_target(settings.rasa_public_url)
+    async with db.session(request.app) as s:
+        telegram = await access.telegram_of(s, client.id)
+    context: Dict[str, Any] = {
+        "chat_id": client.chat_id,
+        "base": f"/chat/{client.invite_token}",
+        "socket_origin": origin,
+        "socket_path": path,
+        "csrf_token": csrf_token(session),
+        "telegram_bot": settings.telegram_bot_username,
+        "telegram_linked": telegram is not None,
+    }
+    response = aiohttp_jinja2.render_template("chat.html", request, context)
+    response.headers["Content-Security-Policy"] = _content_security_policy(connect)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@_json_handler
+async def history(request: web.Request) -> web.Response:
+    client = await _client_of_device(request)
+    reader = request.app[TRACKER_EVENTS]
+    try:
+        messages = await asyncio.get_running_loop().run_in_executor(None, reader.history, client.chat_id)
+    except TranscriptUnavailable:
+        return json_error(503, "history_unavailable", "De eerdere berichten kunnen nu niet geladen worden.")
+    return web.json_response({"messages": messages})
+
+
+@_json_handler
+async def download_dossier(request: web.Request) -> web.Response:
+    """'Meer' > 'Mijn gegevens downloaden': the same JSON as `clients export` (GDPR art. 15, 20)."""
+    client = await _client_of_device(request)
+    try:
+        async with db.session(request.app) as s:
+            export = await dossier_export(s, request.app[TRANSCRIPTS], client.id, audit_as="client_export_dossier")
+    except ExportIncomplete:
+        return json_error(503, "export_unavailable", "Je gegevens kunnen nu niet volledig opgehaald worden. Probeer het later nog eens.")
+    response = web.json_response(export, dumps=lambda data: json.dumps(data, ensure_ascii=False, indent=2))
+    response.headers["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@_json_handler
+async def session_token(request: web.Request) -> web.Response:
+    """For this device's client: a fresh CSRF token (a page that stayed open longer than the
+    session lives) and a signed chat token, which Rasa's socket.io channel requires at every
+    (re)connection (contract/chat_token.py)."""
+    client = await _client_of_device(request)
+    token = chat_token.issue(client.chat_id, request.app[CONFIG].chat_token_secret or "")
+    response = web.json_response({"csrf_token": csrf_token(await get_session(request)), "chat_token": token})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@_json_handler
+async def visit(request: web.Request) -> web.Response:
+    """The page is open and connected: homework that is due shows up in the chat now."""
+    client = await _client_of_device(request)
+    delivered = await request.app[SCHEDULER].deliver_at_visit(client.id)
+    return web.json_response({"reminders": delivered})
+
+
+@_json_handler
+async def telegram_code(request: web.Request) -> web.Response:
+    client = await _client_of_device(request)
+    bot = request.app[CHANNEL_SETTINGS].telegram_bot_username
+    if bot is None:
+        return json_error(404, "telegram_not_configured", "Chatten via Telegram is hier niet ingesteld.")
+    async with db.session(request.app) as s:
+        code, expires_at = await access.new_link_code(s, client.id, "telegram")
+    return web.json_response(
+        {
+            "code": code,
+            "expires_at": iso(expires_at),
+            "command": f"/start {code}",
+            "link": f"https://t.me/{bot}?start={code}",
+            "bot": bot,
+        }
+    )
+
+
+@_json_handler
+async def telegram_unlink(request: web.Request) -> web.Response:
+    client = await _client_of_device(request)
+    async with db.session(request.app) as s:
+        await access.unlink_telegram(s, client.id)
+    return web.json_response({"linked": False})
+
+
+@_json_handler
+async def device_code(request: web.Request) -> web.Response:
+    client = await _client_of_device(request)
+    async with db.session(request.app) as s:
+        code, expires_at = await access.new_link_code(s, client.id, "device")
+    url = f"{request.app[CONFIG].public_url}/chat/{client.invite_token}?{DEVICE_CODE_PARAM}={code}"
+    return web.json_response({"url": url, "expires_at": iso(expires_at)})
+
+
+async def socket_io_client(request: web.Request) -> web.StreamResponse:
+    """The socket.io browser client, from web/node_modules (installed from the lock file)."""
+    path = request.app[CHANNEL_SETTINGS].socket_io_client
+    if not path.is_file():
+        logger.error("socket.io client missing at %s: run `npm ci --prefix web` (tools/setup.sh does)", path)
+        raise web.HTTPServiceUnavailable()
+    return web.FileResponse(path, headers={"Content-Type": "text/javascript; charset=utf-8"})

@@ -1,0 +1,180 @@
+"""The counsellor dashboard's access: login, logout, sessions, CSRF. The pages are in backend.dashboard.pages."""
+from __future__ import annotations
+
+import asyncio
+import functools
+import hmac
+import logging
+import secrets
+from typing import Any, Dict
+
+import aiohttp_jinja2
+from aiohttp import web
+from aiohttp_session import Session, get_session, new_session
+
+from backend import db
+from backend.config import CONFIG
+from backend.dashboard.passwords import hash_password, needs_rehash, verify_password
+from backend.dossier import store as queries
+from backend.dossier import validation
+from backend.dossier.api import PREFIX
+from backend.errors import CounsellorNotFound, InvalidInput
+from backend.tables import EMAIL_MAX
+from backend.web.log_redaction import loggable_path
+from backend.web.middleware import error_page
+from backend.web.ratelimit import LOGIN_LIMITER
+
+logger = logging.getLogger(__name__)
+
+CSRF_FIELD = "csrf_token"
+_CSRF_KEY = "csrf"
+_COUNSELLOR_KEY = "counsellor_id"
+_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+WRONG_LOGIN = "E-mailadres of wachtwoord klopt niet."
+TOO_MANY_TRIES = (
+    "Je hebt te vaak een fout wachtwoord getypt. Wacht 15 minuten en probeer het dan opnieuw."
+)
+
+SESSION_EXPIRED = "Je sessie is verlopen. Meld je opnieuw aan."
+LOGGED_OUT = "Je bent afgemeld."
+# A plain marker cookie: with it, a missing session means "expired", not "never signed in".
+SIGNED_IN_COOKIE = "dossier_signed_in"
+SIGNED_IN_MAX_AGE = 30 * 24 * 3600
+
+
+def csrf_token(session: Session) -> str:
+    token = session.get(_CSRF_KEY)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        session[_CSRF_KEY] = token
+    return token
+
+
+@web.middleware
+async def csrf_middleware(request: web.Request, handler):
+    """Every state-changing form carries the session's token; the API uses its bearer token."""
+    if request.method in _UNSAFE_METHODS and not request.path.startswith(PREFIX):
+        session = await get_session(request)
+        expected = session.get(_CSRF_KEY)
+        try:
+            form = await request.post()  # read here first, so the handlers get it parsed
+        except (ValueError, LookupError, AssertionError):
+            # Bytes that are not in the declared charset, an unknown charset, broken multipart
+            # (aiohttp asserts on some): the sender's mistake, not ours.
+            logger.info("unreadable form on %s %s", request.method, loggable_path(request))
+            return error_page(request, 400)
+        given = form.get(CSRF_FIELD)
+        if not (
+            isinstance(expected, str)
+            and isinstance(given, str)
+            and hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogatepass"))
+        ):
+            logger.info("CSRF check failed on %s %s", request.method, loggable_path(request))
+            return error_page(request, 403)
+    return await handler(request)
+
+
+async def render(
+    request: web.Request, template: str, context: Dict[str, Any], status: int = 200
+) -> web.Response:
+    session = await get_session(request)
+    context = {
+        "csrf_token": csrf_token(session),
+        "counsellor": request.get("counsellor"),
+        **context,
+    }
+    return aiohttp_jinja2.render_template(template, request, context, status=status)
+
+
+def login_required(handler):
+    @functools.wraps(handler)
+    async def wrapper(request: web.Request) -> web.StreamResponse:
+        session = await get_session(request)
+        counsellor_id = session.get(_COUNSELLOR_KEY)
+        if not isinstance(counsellor_id, int):
+            expired = SIGNED_IN_COOKIE in request.cookies
+            raise web.HTTPSeeOther("/login?verlopen=1" if expired else "/login")
+        async with db.session(request.app) as s:
+            try:
+                request["counsellor"] = await queries.counsellor_by_id(s, counsellor_id)
+            except CounsellorNotFound:
+                session.invalidate()
+                raise web.HTTPSeeOther("/login") from None
+        return await handler(request)
+
+    return wrapper
+
+
+def _form_text(form, field: str) -> str:
+    value = form.get(field, "")
+    return value if isinstance(value, str) else ""
+
+
+async def login_form(request: web.Request) -> web.Response:
+    session = await get_session(request)
+    if isinstance(session.get(_COUNSELLOR_KEY), int):
+        raise web.HTTPSeeOther("/")
+    notice = None
+    if "verlopen" in request.query:
+        notice = SESSION_EXPIRED
+    elif "afgemeld" in request.query:
+        notice = LOGGED_OUT
+    response = await render(request, "login.html", {"email": "", "error": None, "notice": notice})
+    if SIGNED_IN_COOKIE in request.cookies:
+        response.del_cookie(SIGNED_IN_COOKIE)  # said once; a later visit is a plain login
+    return response
+
+
+async def login(request: web.Request) -> web.Response:
+    form = await request.post()
+    email_raw = _form_text(form, "email")
+    password_raw = _form_text(form, "password")
+    limiter = request.app[LOGIN_LIMITER]
+    # Cut to the longest valid address: the key must not let a client fill the memory.
+    key = (email_raw.strip().lower()[:EMAIL_MAX], request.remote)
+    context = {"email": email_raw.strip()}
+    if limiter.blocked(key):
+        return await render(request, "login.html", {**context, "error": TOO_MANY_TRIES}, status=429)
+
+    counsellor = None
+    password = ""
+    try:
+        email = validation.email(email_raw)
+        password = validation.password(password_raw)
+        async with db.session(request.app) as s:
+            counsellor = await queries.counsellor_by_email(s, email)
+    except (InvalidInput, CounsellorNotFound):
+        pass
+    loop = asyncio.get_running_loop()
+    password_hash = counsellor.password_hash if counsellor else None
+    ok = await loop.run_in_executor(None, verify_password, password_hash, password)
+    if not ok or counsellor is None:
+        limiter.failed(key)
+        logger.info("failed dashboard login from %s", request.remote)
+        return await render(request, "login.html", {**context, "error": WRONG_LOGIN}, status=401)
+
+    limiter.succeeded(key)
+    if needs_rehash(counsellor.password_hash):
+        new_hash = await loop.run_in_executor(None, hash_password, password)
+        async with db.session(request.app) as s:
+            await queries.set_password_hash(s, counsellor.id, new_hash)
+    # A fresh session (and CSRF token) at login, so nothing set before it carries over.
+    session = await new_session(request)
+    session[_COUNSELLOR_KEY] = counsellor.id
+    csrf_token(session)
+    logger.info("counsellor %s logged in", counsellor.id)
+    response = web.HTTPSeeOther("/")
+    response.set_cookie(
+        SIGNED_IN_COOKIE, "1", max_age=SIGNED_IN_MAX_AGE, httponly=True, samesite="Lax",
+        secure=request.app[CONFIG].cookie_secure,
+    )
+    raise response
+
+
+async def logout(request: web.Request) -> web.Response:
+    session = await get_session(request)
+    session.invalidate()
+    response = web.HTTPSeeOther("/login?afgemeld=1")
+    response.del_cookie(SIGNED_IN_COOKIE)
+    raise response

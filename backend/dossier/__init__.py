@@ -1,0 +1,3 @@
+"""The client's dossier as the bot writes it: the JSON API the action server calls, input
+validation, serializers, the store of insights, contacts, actions, mood and flags, the
+client's export and erasure."""

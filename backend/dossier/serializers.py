@@ -1,0 +1,133 @@
+"""JSON shapes shared by the API and the CLI export."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Dict, List, Optional
+
+from backend.tables import Action, Client, Contact, Flag, Insight, MoodEntry, Note, utcnow
+
+
+def iso(value: Optional[date]) -> Optional[str]:
+    """ISO 8601 for datetimes (UTC with offset) and for dates (YYYY-MM-DD)."""
+    return value.isoformat() if value is not None else None
+
+
+def consent(client: Client) -> Dict[str, Any]:
+    return {
+        "given": client.consent_given,
+        "at": iso(client.consent_at),
+        "version": client.consent_version,
+    }
+
+
+def profile(client: Client) -> Dict[str, Any]:
+    return {
+        "client_id": client.id,
+        "name": client.name,
+        "consent": consent(client),
+        "formal": client.formal_address,
+        "last_activity_at": iso(client.last_activity_at),
+    }
+
+
+def insight(item: Insight) -> Dict[str, Any]:
+    return {
+        "id": item.id,
+        "category": item.category,
+        "value": item.value,
+        "sentence": item.sentence,
+        "status": item.status,
+        "said_at": iso(item.said_at),
+        "created_at": iso(item.created_at),
+    }
+
+
+def action(item: Action) -> Dict[str, Any]:
+    return {
+        "id": item.id,
+        "text": item.text,
+        "due_date": iso(item.due_date),
+        "status": item.status,
+        "created_by": item.created_by,
+        "measure": item.measure,
+        "obstacle": item.obstacle,
+        "is_homework": item.is_homework,
+        # Homework may carry a reminder time; the bot schedules its reminder from it.
+        "reminder_at": iso(item.reminder_at),
+    }
+
+
+def action_export(item: Action) -> Dict[str, Any]:
+    return {
+        **action(item),
+        "source_insight": item.source_insight,
+        "created_at": iso(item.created_at),
+        "updated_at": iso(item.updated_at),
+    }
+
+
+def contact(item: Contact) -> Dict[str, Any]:
+    return {
+        "id": item.id,
+        "name": item.name,
+        "circle": item.circle,
+        "organisation": item.organisation,
+        "help": item.help,
+        "sentence": item.sentence,
+        "contacted": item.contacted,
+        "created_at": iso(item.created_at),
+    }
+
+
+def flag(item: Flag) -> Dict[str, Any]:
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "message": item.message,
+        "created_at": iso(item.created_at),
+        "resolved_at": iso(item.resolved_at),
+    }
+
+
+def mood(item: MoodEntry) -> Dict[str, Any]:
+    return {"id": item.id, "mood": item.mood, "sentence": item.sentence, "at": iso(item.at)}
+
+
+def note(item: Note) -> Dict[str, Any]:
+    return {"id": item.id, "text": item.text, "created_at": iso(item.created_at)}
+
+
+def summary(data: Dict[str, Any]) -> Dict[str, Any]:
+    client = data["client"]
+    return {
+        "last_topic": client.last_topic,
+        "last_activity_at": iso(client.last_activity_at),
+        "insights": data["insights"],
+        "open_actions": [action(item) for item in data["open_actions"]],
+        "formal": client.formal_address,
+    }
+
+
+def dossier_export(data: Dict[str, Any], transcript: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """Everything stored about the client (GDPR portability), proposed and dropped items too."""
+    client = data["client"]
+    return {
+        "exported_at": iso(utcnow()),
+        "client": {
+            "id": client.id,
+            "name": client.name,
+            "created_at": iso(client.created_at),
+            "last_activity_at": iso(client.last_activity_at),
+            "last_topic": client.last_topic,
+            "formal": client.formal_address,
+            "consent": consent(client),
+            "retention_days": client.retention_days,
+        },
+        "insights": [insight(item) for item in data["insights"]],
+        "actions": [action_export(item) for item in data["actions"]],
+        "contacts": [contact(item) for item in data["contacts"]],
+        "flags": [flag(item) for item in data["flags"]],
+        "mood": [mood(item) for item in data["mood"]],
+        "notes": [note(item) for item in data["notes"]],
+        "transcript": transcript,
+    }
