@@ -11,15 +11,18 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
 from backend import db
-from backend.chat import wiring
+from backend.chat.page import DEVICE_CODE_LIMITER
+from backend.chat.settings import CHANNEL_SETTINGS, ChannelSettings
+from backend.chat.telegram import LINK_LIMITER
 from backend.config import CONFIG, Config
-from backend.dashboard.auth import csrf_middleware
 from backend.dashboard.labels import FILTERS
 from backend.dossier import erasure
-from backend.dossier.api import service_token_middleware
 from backend.jobs import crisis_alerts, no_activity, retention
 from backend.rasa import transcripts
+from backend.reminders import scheduler
 from backend.web import status
+from backend.web.csrf import csrf_middleware
+from backend.web.json_api import service_token_middleware
 from backend.web.middleware import error_middleware, security_headers_middleware
 from backend.web.ratelimit import LOGIN_LIMITER, LoginLimiter
 from backend.web.routes import setup_routes
@@ -31,6 +34,7 @@ SESSION_MAX_AGE_SECONDS = 8 * 3600
 
 
 def create_app(config: Config) -> web.Application:
+    """The whole app: every middleware, shared object and background job is wired here."""
     config.check_serving()
     transcripts.TranscriptReader(config.tracker_store_url)  # a bad URL fails here, not later
     storage = EncryptedCookieStorage(
@@ -52,7 +56,10 @@ def create_app(config: Config) -> web.Application:
         ],
     )
     app[CONFIG] = config
+    app[CHANNEL_SETTINGS] = ChannelSettings.from_env(config)
     app[LOGIN_LIMITER] = LoginLimiter()
+    app[DEVICE_CODE_LIMITER] = LoginLimiter()
+    app[LINK_LIMITER] = LoginLimiter()
     aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
@@ -66,6 +73,6 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(erasure.eraser_ctx)
     app.cleanup_ctx.append(retention.retention_ctx)  # uses the eraser: after it
     app.cleanup_ctx.append(crisis_alerts.alerts_ctx)
-    wiring.setup(app)  # web chat, Telegram, reminders
+    app.cleanup_ctx.append(scheduler.scheduler_ctx)
     setup_routes(app)
     return app

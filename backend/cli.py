@@ -17,8 +17,7 @@ from sqlalchemy.exc import OperationalError
 from backend import db
 from backend.config import Config, ConfigError
 from backend.dashboard.passwords import hash_password
-from backend.dossier import store as queries
-from backend.dossier import validation
+from backend.dossier import accounts, validation
 from backend.dossier.export import dossier_export
 from backend.errors import DossierError
 from backend.rasa.transcripts import TranscriptReader
@@ -58,7 +57,7 @@ async def _create_counsellor(config: Config, args) -> Dict[str, Any]:
     password_hash = hash_password(password)
 
     async def work(s):
-        counsellor = await queries.create_counsellor(s, email, name, password_hash)
+        counsellor = await accounts.create_counsellor(s, email, name, password_hash)
         return {"counsellor_id": counsellor.id}
 
     return await _with_session(config, work)
@@ -69,8 +68,8 @@ async def _create_client(config: Config, args) -> Dict[str, Any]:
     name = validation.name(args.name)
 
     async def work(s):
-        counsellor = await queries.counsellor_by_email(s, email)
-        client = await queries.create_client(s, counsellor.id, name)
+        counsellor = await accounts.counsellor_by_email(s, email)
+        client = await accounts.create_client(s, counsellor.id, name)
         return {
             "client_id": client.id,
             "chat_id": client.chat_id,
@@ -90,7 +89,7 @@ def _chat_token(config: Config, chat_id: str) -> str:
 
 async def _client_token(config: Config, args) -> Dict[str, Any]:
     async def work(s):
-        client = await queries.client_by_id(s, args.client)
+        client = await accounts.client_by_id(s, args.client)
         return {"chat_token": _chat_token(config, client.chat_id)}
 
     return await _with_session(config, work)

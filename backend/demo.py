@@ -13,8 +13,7 @@ from typing import Any, Dict
 
 from backend.config import ConfigError
 from backend.dashboard.passwords import hash_password
-from backend.dossier import store as queries
-from backend.dossier import validation
+from backend.dossier import accounts, validation
 from backend.errors import CounsellorNotFound
 
 DEMO_EMAIL = "demo@example.org"
@@ -61,13 +60,13 @@ async def ensure_demo_accounts(session, public_url: str, invite_url) -> DemoAcco
     password = demo_password()
     password_hash = hash_password(password)
     try:
-        counsellor = await queries.counsellor_by_email(session, DEMO_EMAIL)
-        await queries.set_password_hash(session, counsellor.id, password_hash)
+        counsellor = await accounts.counsellor_by_email(session, DEMO_EMAIL)
+        await accounts.set_password_hash(session, counsellor.id, password_hash)
     except CounsellorNotFound:
-        counsellor = await queries.create_counsellor(session, DEMO_EMAIL, DEMO_NAME, password_hash)
-    client = await queries.client_by_name(session, counsellor.id, DEMO_CLIENT)
+        counsellor = await accounts.create_counsellor(session, DEMO_EMAIL, DEMO_NAME, password_hash)
+    client = await accounts.client_by_name(session, counsellor.id, DEMO_CLIENT)
     if client is None:
-        client = await queries.create_client(session, counsellor.id, DEMO_CLIENT)
+        client = await accounts.create_client(session, counsellor.id, DEMO_CLIENT)
     return DemoAccounts(
         login_url=f"{public_url}/login",
         email=DEMO_EMAIL,

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.dossier.store import client_by_id, new_token
+from backend.dossier.accounts import client_by_id, new_token
 from backend.errors import DossierError
 from backend.tables import TOKEN_MAX, ChatDevice, Client, LinkCode, TelegramLink, utcnow
 

@@ -21,14 +21,14 @@ from backend import db
 from backend.chat import access
 from backend.chat.settings import CHANNEL_SETTINGS
 from backend.config import CONFIG
-from backend.dashboard.auth import csrf_token
-from backend.dossier.api import json_error
 from backend.dossier.export import ExportIncomplete, dossier_export
 from backend.dossier.serializers import iso
 from backend.rasa.tracker_events import TRACKER_EVENTS, TranscriptUnavailable
 from backend.rasa.transcripts import TRANSCRIPTS
 from backend.reminders.scheduler import SCHEDULER
 from backend.tables import ChatDevice, Client
+from backend.web.csrf import csrf_token
+from backend.web.json_api import json_error
 from backend.web.ratelimit import LoginLimiter
 from contract import chat_token
 

@@ -10,9 +10,9 @@ from aiohttp import web
 
 from backend import db
 from backend.chat import access
-from backend.dossier import store as queries
-from backend.dossier.api import _json_body, json_error
+from backend.dossier import accounts
 from backend.errors import InvalidInput
+from backend.web.json_api import json_error, read_json
 from backend.web.ratelimit import LoginLimiter
 
 _TELEGRAM_ID = re.compile(r"^-?\d{1,20}$")
@@ -32,7 +32,7 @@ def telegram_id(value: Any) -> str:
 
 
 async def post_link(request: web.Request) -> web.Response:
-    body = await _json_body(request)
+    body = await read_json(request)
     if not isinstance(body, dict):
         raise InvalidInput("the body must be a JSON object")
     telegram_chat_id = telegram_id(body.get("telegram_chat_id"))
@@ -60,7 +60,7 @@ async def get_chat_of_telegram(request: web.Request) -> web.Response:
 
 async def get_telegram_of_chat(request: web.Request) -> web.Response:
     async with db.session(request.app) as s:
-        client = await queries.client_by_chat_id(s, request.match_info["chat_id"])
+        client = await accounts.client_by_chat_id(s, request.match_info["chat_id"])
         link = await access.telegram_of(s, client.id)
     if link is None:
         return json_error(404, "not_linked", "this client has no Telegram chat linked")

@@ -1,35 +1,28 @@
-"""The counsellor dashboard's access: login, logout, sessions, CSRF. The pages are in backend.dashboard.pages."""
+"""The counsellor dashboard's access: login, logout, sessions (CSRF: backend.web.csrf). The pages
+are in backend.dashboard.pages."""
 from __future__ import annotations
 
 import asyncio
 import functools
-import hmac
 import logging
-import secrets
 from typing import Any, Dict
 
 import aiohttp_jinja2
 from aiohttp import web
-from aiohttp_session import Session, get_session, new_session
+from aiohttp_session import get_session, new_session
 
 from backend import db
 from backend.config import CONFIG
 from backend.dashboard.passwords import hash_password, needs_rehash, verify_password
-from backend.dossier import store as queries
-from backend.dossier import validation
-from backend.dossier.api import PREFIX
+from backend.dossier import accounts, validation
 from backend.errors import CounsellorNotFound, InvalidInput
 from backend.tables import EMAIL_MAX
-from backend.web.log_redaction import loggable_path
-from backend.web.middleware import error_page
+from backend.web.csrf import csrf_token
 from backend.web.ratelimit import LOGIN_LIMITER
 
 logger = logging.getLogger(__name__)
 
-CSRF_FIELD = "csrf_token"
-_CSRF_KEY = "csrf"
 _COUNSELLOR_KEY = "counsellor_id"
-_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 WRONG_LOGIN = "E-mailadres of wachtwoord klopt niet."
 TOO_MANY_TRIES = (
@@ -41,38 +34,6 @@ LOGGED_OUT = "Je bent afgemeld."
 # A plain marker cookie: with it, a missing session means "expired", not "never signed in".
 SIGNED_IN_COOKIE = "dossier_signed_in"
 SIGNED_IN_MAX_AGE = 30 * 24 * 3600
-
-
-def csrf_token(session: Session) -> str:
-    token = session.get(_CSRF_KEY)
-    if not isinstance(token, str):
-        token = secrets.token_urlsafe(32)
-        session[_CSRF_KEY] = token
-    return token
-
-
-@web.middleware
-async def csrf_middleware(request: web.Request, handler):
-    """Every state-changing form carries the session's token; the API uses its bearer token."""
-    if request.method in _UNSAFE_METHODS and not request.path.startswith(PREFIX):
-        session = await get_session(request)
-        expected = session.get(_CSRF_KEY)
-        try:
-            form = await request.post()  # read here first, so the handlers get it parsed
-        except (ValueError, LookupError, AssertionError):
-            # Bytes that are not in the declared charset, an unknown charset, broken multipart
-            # (aiohttp asserts on some): the sender's mistake, not ours.
-            logger.info("unreadable form on %s %s", request.method, loggable_path(request))
-            return error_page(request, 400)
-        given = form.get(CSRF_FIELD)
-        if not (
-            isinstance(expected, str)
-            and isinstance(given, str)
-            and hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogatepass"))
-        ):
-            logger.info("CSRF check failed on %s %s", request.method, loggable_path(request))
-            return error_page(request, 403)
-    return await handler(request)
 
 
 async def render(
@@ -97,7 +58,7 @@ def login_required(handler):
             raise web.HTTPSeeOther("/login?verlopen=1" if expired else "/login")
         async with db.session(request.app) as s:
             try:
-                request["counsellor"] = await queries.counsellor_by_id(s, counsellor_id)
+                request["counsellor"] = await accounts.counsellor_by_id(s, counsellor_id)
             except CounsellorNotFound:
                 session.invalidate()
                 raise web.HTTPSeeOther("/login") from None
@@ -143,7 +104,7 @@ async def login(request: web.Request) -> web.Response:
         email = validation.email(email_raw)
         password = validation.password(password_raw)
         async with db.session(request.app) as s:
-            counsellor = await queries.counsellor_by_email(s, email)
+            counsellor = await accounts.counsellor_by_email(s, email)
     except (InvalidInput, CounsellorNotFound):
         pass
     loop = asyncio.get_running_loop()
@@ -158,7 +119,7 @@ async def login(request: web.Request) -> web.Response:
     if needs_rehash(counsellor.password_hash):
         new_hash = await loop.run_in_executor(None, hash_password, password)
         async with db.session(request.app) as s:
-            await queries.set_password_hash(s, counsellor.id, new_hash)
+            await accounts.set_password_hash(s, counsellor.id, new_hash)
     # A fresh session (and CSRF token) at login, so nothing set before it carries over.
     session = await new_session(request)
     session[_COUNSELLOR_KEY] = counsellor.id

@@ -1,6 +1,6 @@
 """The counsellor's pages: the client list, one client's dossier, homework, notes, flags and
 the POP draft. Every handler is login_required and reaches clients only through
-dashboard_queries, which limits them to the counsellor's own (others are a 404)."""
+backend.dashboard.queries and .listing, which limit them to the counsellor's own (others are a 404)."""
 from __future__ import annotations
 
 import asyncio
@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from backend import db
 from backend.clock import local_today
 from backend.config import CONFIG, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
-from backend.dashboard import charts, forms, pop_document, queries
+from backend.dashboard import charts, forms, listing, pop_document, queries
 from backend.dashboard.auth import login_required, render
 from backend.dashboard.labels import CATEGORY_LABELS
 from backend.dossier.erasure import ERASER
@@ -50,7 +50,7 @@ async def client_list(request: web.Request) -> web.Response:
     search = forms.search_text(request.query.get("q"))
     page = forms.page_number(request.query.get("pagina"))
     async with db.session(request.app) as s:
-        result = await queries.client_list(s, _counsellor_id(request), search, page)
+        result = await listing.client_list(s, _counsellor_id(request), search, page)
 
     def page_url(number: int) -> str:
         params = {"q": search} if search else {}

@@ -1,54 +1,11 @@
 """The JSON API for the action server (docs/architecture.md)."""
 from __future__ import annotations
 
-import hmac
-import json
-from typing import Any
-
 from aiohttp import web
 
 from backend import db
-from backend.config import CONFIG
-from backend.dossier import serializers
-from backend.dossier import store as queries
-from backend.dossier import validation
-from backend.errors import InvalidInput
-
-PREFIX = "/api/"
-# Everything else under /api/ needs the service token.
-PUBLIC_PATHS = frozenset({"/api/v1/health", "/api/v1/status"})
-
-
-def json_error(status: int, code: str, message: str) -> web.Response:
-    return web.json_response({"error": code, "message": message}, status=status)
-
-
-def _token_ok(request: web.Request) -> bool:
-    expected = request.app[CONFIG].service_token or ""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token or not expected:
-        return False
-    # surrogatepass: header bytes that are not UTF-8 arrive as surrogates and must not raise.
-    return hmac.compare_digest(token.strip().encode("utf-8", "surrogatepass"), expected.encode())
-
-
-@web.middleware
-async def service_token_middleware(request: web.Request, handler):
-    if request.path.startswith(PREFIX) and request.path not in PUBLIC_PATHS:
-        if not _token_ok(request):
-            response = json_error(401, "unauthorized", "missing or wrong service token")
-            response.headers["WWW-Authenticate"] = "Bearer"
-            return response
-    return await handler(request)
-
-
-async def _json_body(request: web.Request) -> Any:
-    raw = await request.read()  # raises 413 past client_max_size
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        raise InvalidInput("the body is not valid JSON") from None
+from backend.dossier import accounts, reading, serializers, store, validation
+from backend.web.json_api import read_json
 
 
 async def health(request: web.Request) -> web.Response:
@@ -57,21 +14,21 @@ async def health(request: web.Request) -> web.Response:
 
 async def get_profile(request: web.Request) -> web.Response:
     async with db.session(request.app) as s:
-        client = await queries.client_by_chat_id(s, request.match_info["chat_id"])
+        client = await accounts.client_by_chat_id(s, request.match_info["chat_id"])
         return web.json_response(serializers.profile(client))
 
 
 async def put_consent(request: web.Request) -> web.Response:
-    consent = validation.consent_input(await _json_body(request))
+    consent = validation.consent_input(await read_json(request))
     async with db.session(request.app) as s:
-        client = await queries.set_consent(s, request.match_info["chat_id"], consent)
+        client = await store.set_consent(s, request.match_info["chat_id"], consent)
         return web.json_response(serializers.profile(client))
 
 
 async def post_insight(request: web.Request) -> web.Response:
-    data = validation.insight_input(await _json_body(request))
+    data = validation.insight_input(await read_json(request))
     async with db.session(request.app) as s:
-        insight_id, created = await queries.add_insight(s, request.match_info["chat_id"], data)
+        insight_id, created = await store.add_insight(s, request.match_info["chat_id"], data)
     return web.json_response(
         {"insight_id": insight_id, "created": created}, status=201 if created else 200
     )
@@ -80,8 +37,8 @@ async def post_insight(request: web.Request) -> web.Response:
 async def list_insights(request: web.Request) -> web.Response:
     category = validation.category_filter(request.query.get("category"))
     async with db.session(request.app) as s:
-        client = await queries.client_by_chat_id(s, request.match_info["chat_id"])
-        insights = await queries.confirmed_insights(s, client.id, category)
+        client = await accounts.client_by_chat_id(s, request.match_info["chat_id"])
+        insights = await store.confirmed_insights(s, client.id, category)
         return web.json_response({"insights": [serializers.insight(i) for i in insights]})
 
 
@@ -95,67 +52,67 @@ def _chat_id(request: web.Request) -> str:
 
 async def get_summary(request: web.Request) -> web.Response:
     async with db.session(request.app) as s:
-        data = await queries.summary(s, _chat_id(request))
+        data = await reading.summary(s, _chat_id(request))
         return web.json_response(serializers.summary(data))
 
 
 async def put_topic(request: web.Request) -> web.Response:
-    topic = validation.topic_input(await _json_body(request))
+    topic = validation.topic_input(await read_json(request))
     async with db.session(request.app) as s:
-        await queries.set_topic(s, _chat_id(request), topic)
+        await store.set_topic(s, _chat_id(request), topic)
     return web.Response(status=204)
 
 
 async def put_address(request: web.Request) -> web.Response:
-    formal = validation.address_input(await _json_body(request))
+    formal = validation.address_input(await read_json(request))
     async with db.session(request.app) as s:
-        client = await queries.set_address(s, _chat_id(request), formal)
+        client = await store.set_address(s, _chat_id(request), formal)
         return web.json_response(serializers.profile(client))
 
 
 async def post_contact(request: web.Request) -> web.Response:
-    data = validation.contact_input(await _json_body(request))
+    data = validation.contact_input(await read_json(request))
     async with db.session(request.app) as s:
-        return _written("contact_id", *await queries.add_contact(s, _chat_id(request), data))
+        return _written("contact_id", *await store.add_contact(s, _chat_id(request), data))
 
 
 async def patch_contact(request: web.Request) -> web.Response:
-    contacted = validation.contact_update(await _json_body(request))
+    contacted = validation.contact_update(await read_json(request))
     contact_id = int(request.match_info["contact_id"])
     async with db.session(request.app) as s:
-        contact = await queries.set_contacted(s, _chat_id(request), contact_id, contacted)
+        contact = await store.set_contacted(s, _chat_id(request), contact_id, contacted)
         return web.json_response(serializers.contact(contact))
 
 
 async def post_action(request: web.Request) -> web.Response:
-    data = validation.action_input(await _json_body(request))
+    data = validation.action_input(await read_json(request))
     async with db.session(request.app) as s:
-        return _written("action_id", *await queries.add_client_action(s, _chat_id(request), data))
+        return _written("action_id", *await store.add_client_action(s, _chat_id(request), data))
 
 
 async def list_actions(request: web.Request) -> web.Response:
     status = validation.action_status_filter(request.query.get("status"))
     async with db.session(request.app) as s:
-        client = await queries.client_by_chat_id(s, _chat_id(request))
-        actions = await queries.actions_of(s, client.id, status)
+        client = await accounts.client_by_chat_id(s, _chat_id(request))
+        actions = await store.actions_of(s, client.id, status)
         return web.json_response({"actions": [serializers.action(a) for a in actions]})
 
 
 async def patch_action(request: web.Request) -> web.Response:
-    update = validation.action_update(await _json_body(request))
+    update = validation.action_update(await read_json(request))
     action_id = int(request.match_info["action_id"])
     async with db.session(request.app) as s:
-        action = await queries.update_action(s, _chat_id(request), action_id, update)
+        action = await store.update_action(s, _chat_id(request), action_id, update)
         return web.json_response(serializers.action(action))
 
 
 async def post_mood(request: web.Request) -> web.Response:
-    data = validation.mood_input(await _json_body(request))
+    data = validation.mood_input(await read_json(request))
     async with db.session(request.app) as s:
-        return _written("mood_id", *await queries.add_mood(s, _chat_id(request), data))
+        return _written("mood_id", *await store.add_mood(s, _chat_id(request), data))
 
 
 async def post_flag(request: web.Request) -> web.Response:
-    data = validation.flag_input(await _json_body(request))
+    data = validation.flag_input(await read_json(request))
     async with db.session(request.app) as s:
-        return _written("flag_id", *await queries.add_flag(s, _chat_id(request), data))
+        return _written("flag_id", *await store.add_flag(s, _chat_id(request), data))

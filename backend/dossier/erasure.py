@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import db
 from backend.config import CONFIG
-from backend.dossier.store import client_by_chat_id
+from backend.dossier.accounts import client_by_chat_id
 from backend.rasa.tracker_events import REMINDER_INTENT
 from backend.rasa.transcripts import _sync_tracker_url, sqlite_file_missing
 from backend.tables import AuditEntry, Base, Client, utcnow

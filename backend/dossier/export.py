@@ -9,9 +9,8 @@ from typing import Any, Dict, Optional
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.dashboard import queries as dashboard_queries
-from backend.dossier import serializers
-from backend.dossier import store as queries
+from backend.dashboard import queries
+from backend.dossier import reading, serializers
 from backend.errors import DossierError
 from backend.rasa.transcripts import TranscriptReader, TranscriptUnavailable
 
@@ -24,7 +23,7 @@ async def dossier_export(
     s: AsyncSession, reader: TranscriptReader, client_id: int, *, audit_as: str, counsellor_id: Optional[int] = None
 ) -> Dict[str, Any]:
     """Everything stored about the client, transcript included; the export is audited as `audit_as`."""
-    data = await queries.dossier(s, client_id)
+    data = await reading.dossier(s, client_id)
     try:
         transcript = await reader.transcript(data["client"].chat_id)
     except TranscriptUnavailable:
@@ -32,5 +31,5 @@ async def dossier_export(
             "the chat history cannot be read from TRACKER_STORE_URL; is its database reachable?"
         ) from None
     export = serializers.dossier_export(data, transcript)
-    await dashboard_queries.audit(s, counsellor_id, data["client"].id, audit_as)
+    await queries.audit(s, counsellor_id, data["client"].id, audit_as)
     return export

@@ -1,15 +1,15 @@
-"""Small async query functions on an AsyncSession. Writers commit; all raise domain errors."""
+"""What the bot writes into the dossier through the API (consent, insights, topic, address,
+contacts, actions, mood, flags) and the lists it reads back. Writers commit; all raise domain
+errors."""
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Dict, List, Optional, Tuple, Type
+from typing import Any, List, Optional, Tuple, Type
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.dossier.accounts import client_by_chat_id
 from backend.dossier.validation import (
     ActionInput,
     ActionUpdate,
@@ -18,141 +18,10 @@ from backend.dossier.validation import (
     FlagInput,
     InsightInput,
     MoodInput,
-    chat_id_ok,
 )
-from backend.errors import (
-    ActionNotFound,
-    ClientNotFound,
-    ContactNotFound,
-    CounsellorNotFound,
-    DuplicateEmail,
-    NoConsent,
-)
+from backend.errors import ActionNotFound, ContactNotFound, NoConsent
 from backend.jobs.no_activity import resolve_no_activity
-from backend.tables import (
-    MAX_ID,
-    Action,
-    Client,
-    Contact,
-    Counsellor,
-    Flag,
-    Insight,
-    MoodEntry,
-    Note,
-    utcnow,
-)
-
-
-def new_token() -> str:
-    # 16 random bytes -> 22 url-safe characters, unguessable and fine in a URL.
-    return secrets.token_urlsafe(16)
-
-
-# Counsellors
-
-
-async def create_counsellor(s: AsyncSession, email: str, name: str, password_hash: str) -> Counsellor:
-    """`email` must already be normalised (backend.dossier.validation.email)."""
-    if await s.scalar(select(Counsellor.id).where(Counsellor.email == email)) is not None:
-        raise DuplicateEmail("a counsellor with this e-mail address already exists")
-    counsellor = Counsellor(email=email, name=name, password_hash=password_hash)
-    s.add(counsellor)
-    try:
-        await s.commit()
-    except IntegrityError:  # lost a race with another insert of the same address
-        await s.rollback()
-        raise DuplicateEmail("a counsellor with this e-mail address already exists") from None
-    return counsellor
-
-
-async def counsellor_by_email(s: AsyncSession, email: str) -> Counsellor:
-    counsellor = await s.scalar(select(Counsellor).where(Counsellor.email == email))
-    if counsellor is None:
-        raise CounsellorNotFound("no counsellor with this e-mail address")
-    return counsellor
-
-
-async def counsellor_by_id(s: AsyncSession, counsellor_id: int) -> Counsellor:
-    counsellor = await s.get(Counsellor, counsellor_id) if 0 < counsellor_id <= MAX_ID else None
-    if counsellor is None:
-        raise CounsellorNotFound(f"no counsellor with id {counsellor_id}")
-    return counsellor
-
-
-async def set_password_hash(s: AsyncSession, counsellor_id: int, password_hash: str) -> None:
-    counsellor = await counsellor_by_id(s, counsellor_id)
-    counsellor.password_hash = password_hash
-    await s.commit()
-
-
-# Clients
-
-
-async def create_client(s: AsyncSession, counsellor_id: int, name: str) -> Client:
-    await counsellor_by_id(s, counsellor_id)
-    client = Client(
-        counsellor_id=counsellor_id, name=name, chat_id=new_token(), invite_token=new_token()
-    )
-    s.add(client)
-    await s.commit()
-    return client
-
-
-async def client_by_id(s: AsyncSession, client_id: int) -> Client:
-    client = await s.get(Client, client_id) if 0 < client_id <= MAX_ID else None
-    if client is None:
-        raise ClientNotFound(f"no client with id {client_id}")
-    return client
-
-
-async def client_by_chat_id(s: AsyncSession, chat_id: str) -> Client:
-    client = None
-    if chat_id_ok(chat_id):
-        client = await s.scalar(select(Client).where(Client.chat_id == chat_id))
-    if client is None:
-        raise ClientNotFound("no client with this chat id")
-    return client
-
-
-async def client_of_counsellor(s: AsyncSession, counsellor_id: int, client_id: int) -> Client:
-    """Another counsellor's client is 'not found' too: ids must not reveal who exists."""
-    client = None
-    if 0 < client_id <= MAX_ID:
-        client = await s.scalar(
-            select(Client).where(Client.id == client_id, Client.counsellor_id == counsellor_id)
-        )
-    if client is None:
-        raise ClientNotFound(f"no client with id {client_id} for this counsellor")
-    return client
-
-
-async def client_by_name(s: AsyncSession, counsellor_id: int, name: str) -> Optional[Client]:
-    return await s.scalar(
-        select(Client)
-        .where(Client.counsellor_id == counsellor_id, Client.name == name)
-        .order_by(Client.id)
-        .limit(1)
-    )
-
-
-@dataclass(frozen=True)
-class ClientRow:
-    id: int
-    name: str
-    last_activity_at: Optional[datetime]
-    confirmed_insights: int
-
-
-async def clients_overview(s: AsyncSession, counsellor_id: int) -> List[ClientRow]:
-    confirmed = func.count(Insight.id)
-    rows = await s.execute(
-        select(Client.id, Client.name, Client.last_activity_at, confirmed)
-        .outerjoin(Insight, and_(Insight.client_id == Client.id, Insight.status == "confirmed"))
-        .where(Client.counsellor_id == counsellor_id)
-        .group_by(Client.id, Client.name, Client.last_activity_at)
-        .order_by(func.lower(Client.name), Client.id)
-    )
-    return [ClientRow(*row) for row in rows]
+from backend.tables import MAX_ID, Action, Client, Contact, Flag, Insight, MoodEntry, utcnow
 
 
 async def set_consent(s: AsyncSession, chat_id: str, consent: ConsentInput) -> Client:
@@ -394,50 +263,3 @@ async def add_flag(s: AsyncSession, chat_id: str, data: FlagInput) -> Tuple[int,
     )
 
 
-SUMMARY_CATEGORIES = ("quality", "motive", "labour_market", "network")
-SUMMARY_VALUES_MAX = 10
-
-
-async def summary(s: AsyncSession, chat_id: str) -> Dict[str, Any]:
-    """What the bot needs to refer back to earlier conversations."""
-    client = await client_by_chat_id(s, chat_id)
-    rows = await s.execute(
-        select(Insight.category, Insight.value)
-        .where(
-            Insight.client_id == client.id,
-            Insight.status == "confirmed",
-            Insight.category.in_(SUMMARY_CATEGORIES),
-        )
-        .order_by(Insight.created_at.desc(), Insight.id.desc())
-    )
-    values: Dict[str, List[str]] = {category: [] for category in SUMMARY_CATEGORIES}
-    for category, value in rows:
-        # Newest first, each value once, a handful per category: enough to refer back.
-        found = values[category]
-        if value not in found and len(found) < SUMMARY_VALUES_MAX:
-            found.append(value)
-    return {
-        "client": client,
-        "insights": values,
-        "open_actions": await actions_of(s, client.id, unfinished=True),
-    }
-
-
-# Everything about one client, for the export (GDPR portability).
-
-
-async def _all(s: AsyncSession, model: Type[Any], client_id: int, *order) -> List[Any]:
-    return list(await s.scalars(select(model).where(model.client_id == client_id).order_by(*order)))
-
-
-async def dossier(s: AsyncSession, client_id: int) -> Dict[str, Any]:
-    client = await client_by_id(s, client_id)
-    return {
-        "client": client,
-        "insights": await all_insights(s, client.id),
-        "actions": await _all(s, Action, client.id, Action.created_at, Action.id),
-        "contacts": await _all(s, Contact, client.id, Contact.created_at, Contact.id),
-        "flags": await _all(s, Flag, client.id, Flag.created_at, Flag.id),
-        "mood": await _all(s, MoodEntry, client.id, MoodEntry.at, MoodEntry.id),
-        "notes": await _all(s, Note, client.id, Note.created_at, Note.id),
-    }

@@ -17,104 +17,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, AsyncIterator, Callable, Dict, List, Optional, Tuple
-from urllib.parse import quote
+from typing import Any, AsyncIterator, Callable, Dict, List, Optional
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, or_, update
 from sqlalchemy.orm import sessionmaker
 
 from backend import db
 from backend.chat.settings import CHANNEL_SETTINGS, ChannelSettings
 from backend.clock import local_zone
 from backend.config import CONFIG
-from backend.dossier import store as queries
-from backend.dossier.api import _json_body
-from backend.dossier.serializers import iso
-from backend.errors import InvalidInput
 from backend.jobs import leases
-from backend.rasa.tracker_events import (
-    REMINDER_INTENT,
-    TRACKER_EVENTS,
-    TrackerEvents,
-    TranscriptUnavailable,
-)
-from backend.reminders.rules import earliest_send, is_busy, snooze_until
-from backend.tables import Action, Client, Reminder, ReminderSettings, TelegramLink, utcnow
+from backend.rasa.tracker_events import TRACKER_EVENTS, TrackerEvents, TranscriptUnavailable
+from backend.rasa.trigger import DELIVERED, REFUSED, UNREACHABLE, RasaTrigger
+from backend.reminders.due import Candidate, TickReport, client_facts, due
+from backend.reminders.rules import earliest_send, is_busy
+from backend.tables import Reminder, utcnow
 
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 RASA_TIMEOUT_SECONDS = 30
-BATCH = 200
 PUSH_CHANNELS = ("telegram",)
 WEB_CHANNEL = "socketio"
-SETTING_STATES = ("active", "stopped", "snoozed_until_tomorrow")
-
-DELIVERED, UNREACHABLE, REFUSED, UNCERTAIN = "delivered", "unreachable", "refused", "uncertain"
-
-
-class RasaTrigger:
-    """Asks Rasa to run the reminder intent in a client's conversation."""
-
-    def __init__(self, http: aiohttp.ClientSession, rasa_url: str, token: Optional[str] = None) -> None:
-        self.http = http
-        self.rasa_url = rasa_url.rstrip("/")
-        self.token = token
-
-    async def __call__(self, chat_id: str, channel: str, homework: str) -> str:
-        url = f"{self.rasa_url}/conversations/{quote(chat_id, safe='')}/trigger_intent"
-        params = {"output_channel": channel, "include_events": "NONE"}
-        if self.token:
-            params["token"] = self.token
-        body = {"name": REMINDER_INTENT, "entities": {"homework": homework}}
-        try:
-            async with self.http.post(url, params=params, json=body) as response:
-                await response.read()
-                status = response.status
-        except aiohttp.ClientConnectorError:
-            return UNREACHABLE  # nothing reached Rasa: safe to try again
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            logger.warning("reminder trigger for a chat ended without an answer: %s", type(exc).__name__)
-            return UNCERTAIN
-        if status == 200:
-            return DELIVERED
-        if status in (404, 400, 401, 403, 409):
-            # No model loaded yet, or a model without the reminder intent: Rasa ran nothing.
-            logger.warning("Rasa refused the reminder trigger with HTTP %s", status)
-            return REFUSED
-        logger.warning("Rasa answered the reminder trigger with HTTP %s", status)
-        return UNCERTAIN
-
-
-@dataclass
-class Candidate:
-    reminder_id: int
-    attempts: int
-    status: str
-    claimed_at: Optional[datetime]
-    due_at: datetime
-    held: Optional[str]
-    client_id: int
-    chat_id: str
-    consent: Optional[bool]
-    action_status: str
-    text: str
-    state: str
-    snoozed_until: Optional[datetime]
-    telegram_chat_id: Optional[str]
-
-
-@dataclass
-class TickReport:
-    sent: List[int] = field(default_factory=list)
-    held: Dict[int, str] = field(default_factory=dict)
-    cancelled: List[int] = field(default_factory=list)
-    retry: List[int] = field(default_factory=list)
 
 
 class ReminderScheduler:
@@ -148,91 +75,17 @@ class ReminderScheduler:
 
     async def tick(self) -> TickReport:
         now = self.clock()
-        await self.create_missing()
-        return await self._process(await self._candidates(now), now, visit=False)
+        async with self.sessions() as s:
+            candidates = await due(s, now)
+        return await self._process(candidates, now, visit=False)
 
     async def deliver_at_visit(self, client_id: int) -> int:
         """The client opened the web chat: what is due now shows up in it."""
         now = self.clock()
-        await self.create_missing()
-        report = await self._process(await self._candidates(now, client_id), now, visit=True)
+        async with self.sessions() as s:
+            candidates = await due(s, now, client_id)
+        report = await self._process(candidates, now, visit=True)
         return len(report.sent)
-
-    # Reading
-
-    async def create_missing(self) -> None:
-        """One reminder row for every open homework action with a reminder time."""
-        async with self.sessions() as s:
-            rows = (
-                await s.execute(
-                    select(Action.id, Action.client_id, Action.reminder_at)
-                    .outerjoin(Reminder, Reminder.action_id == Action.id)
-                    .where(
-                        Action.is_homework.is_(True),
-                        Action.reminder_at.isnot(None),
-                        Action.status == "open",
-                        Reminder.id.is_(None),
-                    )
-                    .limit(BATCH)
-                )
-            ).all()
-            for action_id, client_id, reminder_at in rows:
-                now = self.clock()
-                s.add(Reminder(client_id=client_id, action_id=action_id, due_at=reminder_at, status="pending", attempts=0, created_at=now, updated_at=now))
-                try:
-                    await s.commit()
-                except IntegrityError:  # another backend made it first
-                    await s.rollback()
-
-    async def _candidates(self, now: datetime, client_id: Optional[int] = None) -> List[Candidate]:
-        query = (
-            select(
-                Reminder.id, Reminder.attempts, Reminder.status, Reminder.claimed_at, Reminder.due_at,
-                Reminder.held, Client.id, Client.chat_id, Client.consent_given, Action.status, Action.text,
-                ReminderSettings.state, ReminderSettings.snoozed_until, TelegramLink.telegram_chat_id,
-            )
-            .join(Action, Action.id == Reminder.action_id)
-            .join(Client, Client.id == Reminder.client_id)
-            .outerjoin(ReminderSettings, ReminderSettings.client_id == Client.id)
-            .outerjoin(TelegramLink, TelegramLink.client_id == Client.id)
-            .where(
-                Reminder.due_at <= now,
-                or_(Reminder.status == "pending", and_(Reminder.status == "sending", Reminder.lease_until < now)),
-            )
-            .order_by(Reminder.due_at, Reminder.id)
-            .limit(BATCH)
-        )
-        if client_id is not None:
-            query = query.where(Reminder.client_id == client_id)
-        async with self.sessions() as s:
-            rows = (await s.execute(query)).all()
-        return [
-            Candidate(*row[:11], state=row[11] or "active", snoozed_until=row[12], telegram_chat_id=row[13])
-            for row in rows
-        ]
-
-    async def _client_facts(self, client_ids: List[int], now: datetime) -> Tuple[Dict[int, datetime], set]:
-        """Per client: when the last reminder went out, and whether one is being sent now."""
-        if not client_ids:
-            return {}, set()
-        async with self.sessions() as s:
-            last = dict(
-                (
-                    await s.execute(
-                        select(Reminder.client_id, func.max(Reminder.sent_at))
-                        .where(Reminder.client_id.in_(client_ids), Reminder.sent_at.isnot(None))
-                        .group_by(Reminder.client_id)
-                    )
-                ).all()
-            )
-            in_flight = set(
-                await s.scalars(
-                    select(Reminder.client_id).where(
-                        Reminder.client_id.in_(client_ids), Reminder.status == "sending", Reminder.lease_until >= now
-                    )
-                )
-            )
-        return last, in_flight
 
     # Deciding and sending
 
@@ -246,7 +99,8 @@ class ReminderScheduler:
                 by_client.setdefault(candidate.client_id, []).append(candidate)
         await self._set_status(report.cancelled, "cancelled")
 
-        last_sent, in_flight = await self._client_facts(list(by_client), now)
+        async with self.sessions() as s:
+            last_sent, in_flight = await client_facts(s, list(by_client), now)
         for client_id, waiting in by_client.items():
             if client_id in in_flight:
                 continue
@@ -314,7 +168,7 @@ class ReminderScheduler:
                 await self._finish(candidate.reminder_id, attempt, sent=True)
                 report.sent.append(candidate.reminder_id)
                 return
-        outcome = await self.trigger(candidate.chat_id, channel, candidate.text)
+        outcome = await self.trigger(candidate.chat_id, channel, candidate.action_id, candidate.text)
         if outcome == DELIVERED:
             await self._finish(candidate.reminder_id, attempt, sent=True)
             report.sent.append(candidate.reminder_id)
@@ -384,87 +238,6 @@ class ReminderScheduler:
                     .execution_options(synchronize_session=False)
                 )
             await s.commit()
-
-
-# The client's wishes: snooze, stop, resume (the bot calls these)
-
-
-async def _settings_row(s, client_id: int) -> ReminderSettings:
-    row = await s.get(ReminderSettings, client_id)
-    if row is None:
-        row = ReminderSettings(client_id=client_id, state="active", updated_at=utcnow())
-        s.add(row)
-    return row
-
-
-async def _next_reminder_at(s, client: Client, row: Optional[ReminderSettings], settings: ChannelSettings, now: datetime) -> Optional[datetime]:
-    if row is not None and row.state == "stopped":
-        return None
-    due = await s.scalar(
-        select(func.min(Reminder.due_at))
-        .join(Action, Action.id == Reminder.action_id)
-        .where(Reminder.client_id == client.id, Reminder.status.in_(("pending", "sending")), Action.status == "open")
-    )
-    if due is None:
-        return None
-    last_sent = await s.scalar(select(func.max(Reminder.sent_at)).where(Reminder.client_id == client.id))
-    timing = earliest_send(
-        due, zone=local_zone(), quiet=settings.quiet_hours, last_sent_at=last_sent,
-        snoozed_until=row.snoozed_until if row is not None else None, now=now,
-    )
-    return timing.at
-
-
-def _settings_json(row: Optional[ReminderSettings], next_at: Optional[datetime], now: datetime) -> Dict[str, Any]:
-    state = row.state if row is not None else "active"
-    snoozed = row.snoozed_until if row is not None and row.snoozed_until and row.snoozed_until > now else None
-    if state == "active" and snoozed is not None:
-        state = "snoozed_until_tomorrow"
-    return {"state": state, "snoozed_until": iso(snoozed), "next_reminder_at": iso(next_at)}
-
-
-async def get_reminder_settings(request: web.Request) -> web.Response:
-    now = request.app[SCHEDULER].clock()
-    async with db.session(request.app) as s:
-        client = await queries.client_by_chat_id(s, request.match_info["chat_id"])
-        row = await s.get(ReminderSettings, client.id)
-        next_at = await _next_reminder_at(s, client, row, request.app[CHANNEL_SETTINGS], now)
-        return web.json_response(_settings_json(row, next_at, now))
-
-
-async def put_reminder_settings(request: web.Request) -> web.Response:
-    body = await _json_body(request)
-    state = body.get("state") if isinstance(body, dict) else None
-    if state not in SETTING_STATES:
-        raise InvalidInput(f"'state' must be one of {', '.join(SETTING_STATES)}")
-    settings = request.app[CHANNEL_SETTINGS]
-    now = request.app[SCHEDULER].clock()
-    async with db.session(request.app) as s:
-        # No consent needed: fewer reminders is never more processing of the client's data.
-        client = await queries.client_by_chat_id(s, request.match_info["chat_id"])
-        row = await _settings_row(s, client.id)
-        row.updated_at = now
-        if state == "snoozed_until_tomorrow":
-            until = snooze_until(now, local_zone(), settings.quiet_hours)
-            row.state, row.snoozed_until = "active", until
-            # The reminder the client just got comes back tomorrow (if the homework is still open).
-            open_actions = select(Action.id).where(Action.client_id == client.id, Action.status == "open")
-            await s.execute(
-                update(Reminder)
-                .where(
-                    Reminder.client_id == client.id,
-                    Reminder.status == "sent",
-                    Reminder.sent_at >= now - timedelta(days=1),
-                    Reminder.action_id.in_(open_actions),
-                )
-                .values(status="pending", due_at=until, held="snoozed", updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-        else:
-            row.state, row.snoozed_until = state, None
-        await s.commit()
-        next_at = await _next_reminder_at(s, client, row, settings, now)
-        return web.json_response(_settings_json(row, next_at, now))
 
 
 # Wiring

@@ -1,9 +1,9 @@
 """Who looked at or changed what (the audit trail), and the background jobs' leases."""
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String
+from sqlalchemy import Column, ForeignKey, Index, Integer, String
 
-from backend.tables.base import Base, UTCDateTime, in_list, utcnow
+from backend.tables.base import Base, UTCDateTime, utcnow
 
 # export_dossier: the admin CLI's GDPR export (no counsellor). erase_client_data: erased at the
 # client's request; retention_purge: erased by the daily purge (no counsellor for either).

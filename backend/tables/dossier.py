@@ -22,18 +22,11 @@ from contract import (
     ACTION_STATUSES,
     CATEGORIES,
     CIRCLES,
-    CONSENT_VERSION_MAX,
-    EMAIL_MAX,
     FLAG_KINDS,
     INSIGHT_STATUSES,
     KEY_MAX,
     MOODS,
     NAME_MAX,
-    NOTE_MAX,
-    SENTENCE_MAX,
-    TEXT_MAX,
-    TOKEN_MAX,
-    TOPICS,
     VALUE_MAX,
 )
 

@@ -9,7 +9,6 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from backend.config import CONFIG
-from backend.dossier.api import PREFIX, json_error
 from backend.errors import (
     ActionNotFound,
     ClientNotFound,
@@ -21,6 +20,7 @@ from backend.errors import (
     InvalidInput,
     NoConsent,
 )
+from backend.web.json_api import PREFIX, json_error
 from backend.web.log_redaction import loggable_path
 
 logger = logging.getLogger(__name__)

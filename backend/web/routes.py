@@ -6,7 +6,7 @@ from aiohttp import web
 from backend.chat import page, telegram
 from backend.dashboard import auth, pages
 from backend.dossier import api, erasure
-from backend.reminders import scheduler
+from backend.reminders import settings_api
 from backend.web import status
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -34,8 +34,8 @@ def setup_routes(app: web.Application) -> None:
     add.add_delete("/api/v1/chats/{chat_id}/data", erasure.delete_chat_data)
 
     # The client's channels: reminder wishes and Telegram links for the bot, the web chat page.
-    add.add_get("/api/v1/chats/{chat_id}/reminders", scheduler.get_reminder_settings)
-    add.add_put("/api/v1/chats/{chat_id}/reminders", scheduler.put_reminder_settings)
+    add.add_get("/api/v1/chats/{chat_id}/reminders", settings_api.get_reminder_settings)
+    add.add_put("/api/v1/chats/{chat_id}/reminders", settings_api.put_reminder_settings)
     add.add_get("/api/v1/chats/{chat_id}/telegram", telegram.get_telegram_of_chat)
     add.add_post("/api/v1/telegram/links", telegram.post_link)
     add.add_get("/api/v1/telegram/chats/{telegram_chat_id}", telegram.get_chat_of_telegram)

@@ -79,16 +79,16 @@ class Dossier:
         self.app = app
 
     async def counsellor(self, email: str = "an@example.org", name: str = "An Peeters", password: str = PASSWORD):
-        from backend.dossier import store as queries
+        from backend.dossier import accounts
 
         async with db.session(self.app) as s:
-            return await queries.create_counsellor(s, email, name, hash_password(password))
+            return await accounts.create_counsellor(s, email, name, hash_password(password))
 
     async def client(self, counsellor_id: int, name: str = "Jan Janssens"):
-        from backend.dossier import store as queries
+        from backend.dossier import accounts
 
         async with db.session(self.app) as s:
-            return await queries.create_client(s, counsellor_id, name)
+            return await accounts.create_client(s, counsellor_id, name)
 
 
 @pytest_asyncio.fixture

@@ -57,12 +57,12 @@ async def test_concurrent_retries_of_one_insight_make_one_row(client, auth, cons
 
 
 async def test_a_lost_insert_race_answers_with_the_existing_insight(client, auth, consented_chat, monkeypatch):
-    from backend.dossier import store as queries
+    from backend.dossier import store
 
     path = f"/api/v1/chats/{consented_chat}/insights"
     first = await (await client.post(path, json=insight_body(), headers=auth)).json()
 
-    real = queries._insight_id_by_key
+    real = store._insight_id_by_key
     calls = []
 
     async def blind_first_look(s, client_id, key):
@@ -70,7 +70,7 @@ async def test_a_lost_insert_race_answers_with_the_existing_insight(client, auth
         calls.append(key)
         return None if len(calls) == 1 else await real(s, client_id, key)
 
-    monkeypatch.setattr(queries, "_insight_id_by_key", blind_first_look)
+    monkeypatch.setattr(store, "_insight_id_by_key", blind_first_look)
     response = await client.post(path, json=insight_body(), headers=auth)
     assert response.status == 200
     assert await response.json() == {"insight_id": first["insight_id"], "created": False}

@@ -86,3 +86,34 @@ def test_0002_keeps_the_clients_of_0001_on_upgrade_and_downgrade(database_url):
             assert conn.execute(text("SELECT chat_id FROM clients")).scalar_one() == "chat-1"
     finally:
         engine.dispose()
+
+
+def test_0006_gives_open_homework_of_older_backends_its_reminder(database_url):
+    """Before 0006 the scheduler made reminder rows at its next tick; an upgrade loses none."""
+    from sqlalchemy import text
+
+    db.upgrade(database_url, "0005")
+    engine = create_engine(sync_url(database_url), future=True)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO counsellors (id, email, name, password_hash, created_at) "
+                "VALUES (1, 'an@example.org', 'An', 'x', CURRENT_TIMESTAMP)"
+            ))
+            conn.execute(text(
+                "INSERT INTO clients (id, counsellor_id, name, chat_id, invite_token, created_at) "
+                "VALUES (1, 1, 'Jan', 'chat-1', 'invite-1', CURRENT_TIMESTAMP)"
+            ))
+            for action_id, reminder_at, status in [(1, "2026-06-10 08:00:00", "open"), (2, None, "open"),
+                                                   (3, "2026-06-10 08:00:00", "done")]:
+                conn.execute(text(
+                    "INSERT INTO actions (id, client_id, text, due_date, reminder_at, status, created_by, "
+                    "is_homework, created_at, updated_at) VALUES (:id, 1, 'Mail Karel', '2026-06-20', :at, "
+                    ":status, 'counsellor', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ), {"id": action_id, "at": reminder_at, "status": status})
+        db.upgrade(database_url)
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT action_id, status, attempts FROM reminders")).all()
+        assert [tuple(row) for row in rows] == [(1, "pending", 0)]
+    finally:
+        engine.dispose()

@@ -14,7 +14,7 @@ from backend import db
 from backend.app import create_app
 from backend.clock import local_today
 from backend.dashboard import queries
-from backend.tables import Action, AuditEntry, Note
+from backend.tables import Action, AuditEntry, Note, Reminder
 
 from .conftest import csrf_from, insight_body, login
 from .tracker import write_events
@@ -312,6 +312,21 @@ async def test_assign_homework_reaches_the_bot(client, auth, dossier):
     assert reminder.utcoffset() == timedelta(0)
     assert reminder.astimezone(__import__("backend.clock").clock.local_zone()).strftime("%H:%M") == "09:30"
     assert "assign_homework" in await audit_actions(client.app, jan.id)
+    # Its reminder is waiting from the moment it is saved (same transaction), for that time.
+    async with db.session(client.app) as s:
+        waiting = (await s.execute(select(Reminder.action_id, Reminder.status, Reminder.due_at))).all()
+    assert [tuple(row) for row in waiting] == [(homework["id"], "pending", reminder)]
+
+
+async def test_homework_without_a_reminder_time_gets_no_reminder(client, auth, dossier):
+    jan = await dossier.client((await dossier.counsellor()).id)
+    await consent(client, auth, jan.chat_id)
+    await login(client)
+    token = csrf_from((await page(client, f"/clients/{jan.id}"))[1])
+    await client.post(f"/clients/{jan.id}/homework", data={"csrf_token": token, "text": "cv", "due_date": NEXT_WEEK})
+    async with db.session(client.app) as s:
+        assert await s.scalar(select(func.count(Reminder.id))) == 0
+        assert await s.scalar(select(func.count(Action.id))) == 1
 
 
 @pytest.mark.parametrize(

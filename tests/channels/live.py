@@ -133,7 +133,14 @@ def assign_homework(stack, client_id: int, text: str, reminder_at: datetime) -> 
                     created_at=now, updated_at=now,
                 )
             )
-            return result.inserted_primary_key[0]
+            action_id = result.inserted_primary_key[0]
+            conn.execute(
+                Reminder.__table__.insert().values(
+                    client_id=client_id, action_id=action_id, due_at=reminder_at, status="pending", attempts=0,
+                    created_at=now, updated_at=now,
+                )
+            )
+            return action_id
     finally:
         engine.dispose()
 

@@ -13,14 +13,9 @@ from sqlalchemy import select
 from backend import db
 from backend.chat.settings import CHANNEL_SETTINGS
 from backend.rasa.tracker_events import TrackerEvents
-from backend.reminders.scheduler import (
-    DELIVERED,
-    REFUSED,
-    SCHEDULER,
-    UNCERTAIN,
-    UNREACHABLE,
-    ReminderScheduler,
-)
+from backend.rasa.trigger import DELIVERED, REFUSED, UNCERTAIN, UNREACHABLE
+from backend.reminders.due import reminder_for
+from backend.reminders.scheduler import SCHEDULER, ReminderScheduler
 from backend.tables import Action, Reminder, TelegramLink
 
 from . import tracker_rows as rows
@@ -42,11 +37,11 @@ class FakeRasa:
     """Records trigger_intent calls; answers with the outcomes it is given, then 'delivered'."""
 
     def __init__(self, *outcomes: str) -> None:
-        self.calls: List[Tuple[str, str, str]] = []
+        self.calls: List[Tuple[str, str, int, str]] = []
         self.outcomes = list(outcomes)
 
-    async def __call__(self, chat_id: str, channel: str, homework: str) -> str:
-        self.calls.append((chat_id, channel, homework))
+    async def __call__(self, chat_id: str, channel: str, action_id: int, homework: str) -> str:
+        self.calls.append((chat_id, channel, action_id, homework))
         return self.outcomes.pop(0) if self.outcomes else DELIVERED
 
 
@@ -86,6 +81,9 @@ async def world(client, dossier, config, auth):
                 status="open", created_by="counsellor", is_homework=True, created_at=NOW, updated_at=NOW,
             )
             s.add(action)
+            if reminder_at is not None:
+                await s.flush()
+                s.add(reminder_for(action, NOW))
             await s.commit()
             return action.id
 
@@ -103,7 +101,7 @@ async def test_due_homework_is_sent_once_to_the_telegram_client(world):
     action_id = await world.homework()
     scheduler = world.scheduler()
     report = await scheduler.tick()
-    assert world.rasa.calls == [(world.chat_id, "telegram", "Mail Karel over de vacature")]
+    assert world.rasa.calls == [(world.chat_id, "telegram", action_id, "Mail Karel over de vacature")]
     assert len(report.sent) == 1
     reminder = (await world.reminders())[action_id]
     assert (reminder.status, reminder.channel, reminder.sent_at, reminder.held) == ("sent", "telegram", NOW, None)
@@ -120,7 +118,7 @@ async def test_nothing_before_the_reminder_time_nor_without_a_reminder_time(worl
     assert world.rasa.calls == []
     world.clock.now = NOW + timedelta(hours=2)
     await world.scheduler().tick()
-    assert [call[2] for call in world.rasa.calls] == ["Mail Karel over de vacature"]
+    assert [call[3] for call in world.rasa.calls] == ["Mail Karel over de vacature"]
 
 
 async def test_only_after_consent(world, client, auth):
@@ -171,7 +169,7 @@ async def test_at_most_one_reminder_a_day(world):
     scheduler = world.scheduler()
     await scheduler.tick()
     await scheduler.tick()
-    assert [call[2] for call in world.rasa.calls] == ["Eerste huistaak"]
+    assert [call[3] for call in world.rasa.calls] == ["Eerste huistaak"]
     assert (await world.reminders())[second].held == "once_a_day"
 
     world.clock.now = NOW + timedelta(hours=10)  # 20:00 the same day
@@ -179,7 +177,7 @@ async def test_at_most_one_reminder_a_day(world):
     assert len(world.rasa.calls) == 1
     world.clock.now = datetime(2026, 6, 11, 8, 0, tzinfo=BRUSSELS).astimezone(timezone.utc)
     await scheduler.tick()
-    assert [call[2] for call in world.rasa.calls] == ["Eerste huistaak", "Tweede huistaak"]
+    assert [call[3] for call in world.rasa.calls] == ["Eerste huistaak", "Tweede huistaak"]
     assert {r.status for r in (await world.reminders()).values()} == {"sent"}
     assert first != second
 
@@ -255,7 +253,7 @@ async def test_done_homework_gets_no_reminder(world, client, auth):
     await world.scheduler().tick()
     await world.scheduler().tick()
     assert world.rasa.calls == []
-    assert action_id not in await world.reminders(), "only open homework gets a reminder"
+    assert (await world.reminders())[action_id].status == "cancelled", "only open homework gets a reminder"
 
 
 async def test_homework_done_after_the_reminder_row_exists_is_cancelled(world, client, auth):
@@ -278,7 +276,7 @@ async def test_web_chat_clients_get_the_reminder_when_they_open_the_chat(world):
     assert (await world.reminders())[action_id].held == "awaiting_visit"
 
     assert await scheduler.deliver_at_visit(world.client.id) == 1
-    assert world.rasa.calls == [(world.chat_id, "socketio", "Mail Karel over de vacature")]
+    assert world.rasa.calls == [(world.chat_id, "socketio", action_id, "Mail Karel over de vacature")]
     assert await scheduler.deliver_at_visit(world.client.id) == 0, "a reload does not repeat it"
 
 

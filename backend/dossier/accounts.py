@@ -1,0 +1,105 @@
+"""Counsellors and their clients: creating them and finding them (by id, chat id, name)."""
+from __future__ import annotations
+
+import secrets
+from typing import Optional
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.dossier.validation import chat_id_ok
+from backend.errors import ClientNotFound, CounsellorNotFound, DuplicateEmail
+from backend.tables import MAX_ID, Client, Counsellor
+
+
+def new_token() -> str:
+    # 16 random bytes -> 22 url-safe characters, unguessable and fine in a URL.
+    return secrets.token_urlsafe(16)
+
+
+# Counsellors
+
+
+async def create_counsellor(s: AsyncSession, email: str, name: str, password_hash: str) -> Counsellor:
+    """`email` must already be normalised (backend.dossier.validation.email)."""
+    if await s.scalar(select(Counsellor.id).where(Counsellor.email == email)) is not None:
+        raise DuplicateEmail("a counsellor with this e-mail address already exists")
+    counsellor = Counsellor(email=email, name=name, password_hash=password_hash)
+    s.add(counsellor)
+    try:
+        await s.commit()
+    except IntegrityError:  # lost a race with another insert of the same address
+        await s.rollback()
+        raise DuplicateEmail("a counsellor with this e-mail address already exists") from None
+    return counsellor
+
+
+async def counsellor_by_email(s: AsyncSession, email: str) -> Counsellor:
+    counsellor = await s.scalar(select(Counsellor).where(Counsellor.email == email))
+    if counsellor is None:
+        raise CounsellorNotFound("no counsellor with this e-mail address")
+    return counsellor
+
+
+async def counsellor_by_id(s: AsyncSession, counsellor_id: int) -> Counsellor:
+    counsellor = await s.get(Counsellor, counsellor_id) if 0 < counsellor_id <= MAX_ID else None
+    if counsellor is None:
+        raise CounsellorNotFound(f"no counsellor with id {counsellor_id}")
+    return counsellor
+
+
+async def set_password_hash(s: AsyncSession, counsellor_id: int, password_hash: str) -> None:
+    counsellor = await counsellor_by_id(s, counsellor_id)
+    counsellor.password_hash = password_hash
+    await s.commit()
+
+
+# Clients
+
+
+async def create_client(s: AsyncSession, counsellor_id: int, name: str) -> Client:
+    await counsellor_by_id(s, counsellor_id)
+    client = Client(
+        counsellor_id=counsellor_id, name=name, chat_id=new_token(), invite_token=new_token()
+    )
+    s.add(client)
+    await s.commit()
+    return client
+
+
+async def client_by_id(s: AsyncSession, client_id: int) -> Client:
+    client = await s.get(Client, client_id) if 0 < client_id <= MAX_ID else None
+    if client is None:
+        raise ClientNotFound(f"no client with id {client_id}")
+    return client
+
+
+async def client_by_chat_id(s: AsyncSession, chat_id: str) -> Client:
+    client = None
+    if chat_id_ok(chat_id):
+        client = await s.scalar(select(Client).where(Client.chat_id == chat_id))
+    if client is None:
+        raise ClientNotFound("no client with this chat id")
+    return client
+
+
+async def client_of_counsellor(s: AsyncSession, counsellor_id: int, client_id: int) -> Client:
+    """Another counsellor's client is 'not found' too: ids must not reveal who exists."""
+    client = None
+    if 0 < client_id <= MAX_ID:
+        client = await s.scalar(
+            select(Client).where(Client.id == client_id, Client.counsellor_id == counsellor_id)
+        )
+    if client is None:
+        raise ClientNotFound(f"no client with id {client_id} for this counsellor")
+    return client
+
+
+async def client_by_name(s: AsyncSession, counsellor_id: int, name: str) -> Optional[Client]:
+    return await s.scalar(
+        select(Client)
+        .where(Client.counsellor_id == counsellor_id, Client.name == name)
+        .order_by(Client.id)
+        .limit(1)
+    )
