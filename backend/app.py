@@ -11,7 +11,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
 from backend import db
-from backend.chat.page import DEVICE_CODE_LIMITER
+from backend.chat.device import DEVICE_CODE_LIMITER
 from backend.chat.settings import CHANNEL_SETTINGS, ChannelSettings
 from backend.chat.telegram import LINK_LIMITER
 from backend.config import CONFIG, Config

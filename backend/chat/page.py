@@ -3,12 +3,11 @@
 The page talks to Rasa's socket.io channel itself (static/chat.js) with the client's chat id as
 session id, so a reload, or a visit the next day, continues the same conversation. Rasa does not
 replay earlier messages, so the page first fetches them here (from Rasa's tracker store).
-Access: see backend.chat.access.
+Access: see backend.chat.device and backend.chat.access; the page's JSON endpoints are in
+backend.chat.page_api.
 """
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 from typing import Any, Dict, Optional, Tuple
 from urllib.parse import urlsplit
@@ -19,25 +18,12 @@ from aiohttp_session import get_session
 
 from backend import db
 from backend.chat import access
+from backend.chat.device import DEVICE_CODE_LIMITER, DEVICE_CODE_PARAM, client_and_device, set_device_cookie
 from backend.chat.settings import CHANNEL_SETTINGS
-from backend.config import CONFIG
-from backend.dossier.export import ExportIncomplete, dossier_export
-from backend.dossier.serializers import iso
-from backend.rasa.tracker_events import TRACKER_EVENTS, TranscriptUnavailable
-from backend.rasa.transcripts import TRANSCRIPTS
-from backend.reminders.scheduler import SCHEDULER
-from backend.tables import ChatDevice, Client
+from backend.tables import Client
 from backend.web.csrf import csrf_token
-from backend.web.json_api import json_error
-from backend.web.ratelimit import LoginLimiter
-from contract import chat_token
 
 logger = logging.getLogger(__name__)
-
-DEVICE_COOKIE = "chat_device"
-DEVICE_COOKIE_MAX_AGE = 180 * 24 * 3600
-DEVICE_CODE_PARAM = "toestel"
-DEVICE_CODE_LIMITER = web.AppKey("device_code_limiter", LoginLimiter)
 
 # Plain Dutch (B1) for everything the client can run into.
 PAGES = {
@@ -66,7 +52,6 @@ PAGES = {
         "Er werden te veel foute links geprobeerd. Wacht een kwartier en probeer het dan opnieuw.",
     ),
 }
-NO_ACCESS = "Deze browser heeft geen toegang tot deze chat. Open je uitnodigingslink opnieuw."
 
 
 def _message_page(request: web.Request, kind: str) -> web.Response:
@@ -91,57 +76,12 @@ def _content_security_policy(connect: str) -> str:
     )
 
 
-def _set_device_cookie(request: web.Request, response: web.StreamResponse, client: Client, token: str) -> None:
-    response.set_cookie(
-        DEVICE_COOKIE,
-        token,
-        max_age=DEVICE_COOKIE_MAX_AGE,
-        path=f"/chat/{client.invite_token}",
-        httponly=True,
-        samesite="Lax",
-        secure=request.app[CONFIG].cookie_secure,
-    )
-
-
-async def _access(request: web.Request) -> Tuple[Optional[Client], Optional[ChatDevice]]:
-    async with db.session(request.app) as s:
-        try:
-            client = await access.client_by_invite(s, request.match_info["invite_token"])
-        except access.InviteInvalid:
-            return None, None
-        return client, await access.device_of(s, client, request.cookies.get(DEVICE_COOKIE))
-
-
-async def _client_of_device(request: web.Request) -> Client:
-    """For the page's own requests: the client, or a 403 JSON answer."""
-    client, device = await _access(request)
-    if client is None or device is None:
-        raise _Denied()
-    return client
-
-
-class _Denied(Exception):
-    pass
-
-
-def _json_handler(handler):
-    async def wrapper(request: web.Request) -> web.Response:
-        try:
-            response = await handler(request)
-        except _Denied:
-            response = json_error(403, "no_access", NO_ACCESS)
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
-
-    return wrapper
-
-
 async def chat_page(request: web.Request) -> web.StreamResponse:
     """The chat for a browser that has access; otherwise the welcome page with one button.
 
     Opening the link (GET) never uses it up: mail scanners and link previews fetch links too.
     Only the button (POST /open) binds the link to this browser."""
-    client, device = await _access(request)
+    client, device = await client_and_device(request)
     if client is None:
         return _message_page(request, "invalid")
     code = request.query.get(DEVICE_CODE_PARAM)
@@ -177,7 +117,7 @@ async def _welcome(request: web.Request, client: Client, code: Optional[str]) ->
 
 async def open_chat(request: web.Request) -> web.StreamResponse:
     """The welcome page's button: this browser gets access (the invite link, or a device link)."""
-    client, device = await _access(request)
+    client, device = await client_and_device(request)
     if client is None:
         return _message_page(request, "invalid")
     if device is None:
@@ -198,7 +138,7 @@ async def open_chat(request: web.Request) -> web.StreamResponse:
     # Post/redirect/get, and away from any address with a code in it.
     redirect = web.HTTPSeeOther(f"/chat/{client.invite_token}")
     if device is None:
-        _set_device_cookie(request, redirect, client, token)
+        set_device_cookie(request, redirect, client, token)
     raise redirect
 
 
@@ -221,88 +161,6 @@ async def _render_chat(request: web.Request, client: Client) -> web.Response:
     response.headers["Content-Security-Policy"] = _content_security_policy(connect)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-@_json_handler
-async def history(request: web.Request) -> web.Response:
-    client = await _client_of_device(request)
-    reader = request.app[TRACKER_EVENTS]
-    try:
-        messages = await asyncio.get_running_loop().run_in_executor(None, reader.history, client.chat_id)
-    except TranscriptUnavailable:
-        return json_error(503, "history_unavailable", "De eerdere berichten kunnen nu niet geladen worden.")
-    return web.json_response({"messages": messages})
-
-
-@_json_handler
-async def download_dossier(request: web.Request) -> web.Response:
-    """'Meer' > 'Mijn gegevens downloaden': the same JSON as `clients export` (GDPR art. 15, 20)."""
-    client = await _client_of_device(request)
-    try:
-        async with db.session(request.app) as s:
-            export = await dossier_export(s, request.app[TRANSCRIPTS], client.id, audit_as="client_export_dossier")
-    except ExportIncomplete:
-        return json_error(503, "export_unavailable", "Je gegevens kunnen nu niet volledig opgehaald worden. Probeer het later nog eens.")
-    response = web.json_response(export, dumps=lambda data: json.dumps(data, ensure_ascii=False, indent=2))
-    response.headers["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@_json_handler
-async def session_token(request: web.Request) -> web.Response:
-    """For this device's client: a fresh CSRF token (a page that stayed open longer than the
-    session lives) and a signed chat token, which Rasa's socket.io channel requires at every
-    (re)connection (contract/chat_token.py)."""
-    client = await _client_of_device(request)
-    token = chat_token.issue(client.chat_id, request.app[CONFIG].chat_token_secret or "")
-    response = web.json_response({"csrf_token": csrf_token(await get_session(request)), "chat_token": token})
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@_json_handler
-async def visit(request: web.Request) -> web.Response:
-    """The page is open and connected: homework that is due shows up in the chat now."""
-    client = await _client_of_device(request)
-    delivered = await request.app[SCHEDULER].deliver_at_visit(client.id)
-    return web.json_response({"reminders": delivered})
-
-
-@_json_handler
-async def telegram_code(request: web.Request) -> web.Response:
-    client = await _client_of_device(request)
-    bot = request.app[CHANNEL_SETTINGS].telegram_bot_username
-    if bot is None:
-        return json_error(404, "telegram_not_configured", "Chatten via Telegram is hier niet ingesteld.")
-    async with db.session(request.app) as s:
-        code, expires_at = await access.new_link_code(s, client.id, "telegram")
-    return web.json_response(
-        {
-            "code": code,
-            "expires_at": iso(expires_at),
-            "command": f"/start {code}",
-            "link": f"https://t.me/{bot}?start={code}",
-            "bot": bot,
-        }
-    )
-
-
-@_json_handler
-async def telegram_unlink(request: web.Request) -> web.Response:
-    client = await _client_of_device(request)
-    async with db.session(request.app) as s:
-        await access.unlink_telegram(s, client.id)
-    return web.json_response({"linked": False})
-
-
-@_json_handler
-async def device_code(request: web.Request) -> web.Response:
-    client = await _client_of_device(request)
-    async with db.session(request.app) as s:
-        code, expires_at = await access.new_link_code(s, client.id, "device")
-    url = f"{request.app[CONFIG].public_url}/chat/{client.invite_token}?{DEVICE_CODE_PARAM}={code}"
-    return web.json_response({"url": url, "expires_at": iso(expires_at)})
 
 
 async def socket_io_client(request: web.Request) -> web.StreamResponse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from backend import db
-from backend.dossier import accounts, reading, serializers, store, validation
+from backend.dossier import accounts, inputs, reading, serializers, store
 from backend.web.json_api import read_json
 
 
@@ -19,14 +19,14 @@ async def get_profile(request: web.Request) -> web.Response:
 
 
 async def put_consent(request: web.Request) -> web.Response:
-    consent = validation.consent_input(await read_json(request))
+    consent = inputs.consent_input(await read_json(request))
     async with db.session(request.app) as s:
         client = await store.set_consent(s, request.match_info["chat_id"], consent)
         return web.json_response(serializers.profile(client))
 
 
 async def post_insight(request: web.Request) -> web.Response:
-    data = validation.insight_input(await read_json(request))
+    data = inputs.insight_input(await read_json(request))
     async with db.session(request.app) as s:
         insight_id, created = await store.add_insight(s, request.match_info["chat_id"], data)
     return web.json_response(
@@ -35,7 +35,7 @@ async def post_insight(request: web.Request) -> web.Response:
 
 
 async def list_insights(request: web.Request) -> web.Response:
-    category = validation.category_filter(request.query.get("category"))
+    category = inputs.category_filter(request.query.get("category"))
     async with db.session(request.app) as s:
         client = await accounts.client_by_chat_id(s, request.match_info["chat_id"])
         insights = await store.confirmed_insights(s, client.id, category)
@@ -57,27 +57,27 @@ async def get_summary(request: web.Request) -> web.Response:
 
 
 async def put_topic(request: web.Request) -> web.Response:
-    topic = validation.topic_input(await read_json(request))
+    topic = inputs.topic_input(await read_json(request))
     async with db.session(request.app) as s:
         await store.set_topic(s, _chat_id(request), topic)
     return web.Response(status=204)
 
 
 async def put_address(request: web.Request) -> web.Response:
-    formal = validation.address_input(await read_json(request))
+    formal = inputs.address_input(await read_json(request))
     async with db.session(request.app) as s:
         client = await store.set_address(s, _chat_id(request), formal)
         return web.json_response(serializers.profile(client))
 
 
 async def post_contact(request: web.Request) -> web.Response:
-    data = validation.contact_input(await read_json(request))
+    data = inputs.contact_input(await read_json(request))
     async with db.session(request.app) as s:
         return _written("contact_id", *await store.add_contact(s, _chat_id(request), data))
 
 
 async def patch_contact(request: web.Request) -> web.Response:
-    contacted = validation.contact_update(await read_json(request))
+    contacted = inputs.contact_update(await read_json(request))
     contact_id = int(request.match_info["contact_id"])
     async with db.session(request.app) as s:
         contact = await store.set_contacted(s, _chat_id(request), contact_id, contacted)
@@ -85,13 +85,13 @@ async def patch_contact(request: web.Request) -> web.Response:
 
 
 async def post_action(request: web.Request) -> web.Response:
-    data = validation.action_input(await read_json(request))
+    data = inputs.action_input(await read_json(request))
     async with db.session(request.app) as s:
         return _written("action_id", *await store.add_client_action(s, _chat_id(request), data))
 
 
 async def list_actions(request: web.Request) -> web.Response:
-    status = validation.action_status_filter(request.query.get("status"))
+    status = inputs.action_status_filter(request.query.get("status"))
     async with db.session(request.app) as s:
         client = await accounts.client_by_chat_id(s, _chat_id(request))
         actions = await store.actions_of(s, client.id, status)
@@ -99,7 +99,7 @@ async def list_actions(request: web.Request) -> web.Response:
 
 
 async def patch_action(request: web.Request) -> web.Response:
-    update = validation.action_update(await read_json(request))
+    update = inputs.action_update(await read_json(request))
     action_id = int(request.match_info["action_id"])
     async with db.session(request.app) as s:
         action = await store.update_action(s, _chat_id(request), action_id, update)
@@ -107,12 +107,12 @@ async def patch_action(request: web.Request) -> web.Response:
 
 
 async def post_mood(request: web.Request) -> web.Response:
-    data = validation.mood_input(await read_json(request))
+    data = inputs.mood_input(await read_json(request))
     async with db.session(request.app) as s:
         return _written("mood_id", *await store.add_mood(s, _chat_id(request), data))
 
 
 async def post_flag(request: web.Request) -> web.Response:
-    data = validation.flag_input(await read_json(request))
+    data = inputs.flag_input(await read_json(request))
     async with db.session(request.app) as s:
         return _written("flag_id", *await store.add_flag(s, _chat_id(request), data))

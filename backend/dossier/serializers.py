@@ -1,7 +1,7 @@
 """JSON shapes shared by the API and the CLI export."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Dict, List, Optional
 
 from backend.tables import Action, Client, Contact, Flag, Insight, MoodEntry, Note, utcnow

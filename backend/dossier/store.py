@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.dossier.accounts import client_by_chat_id
-from backend.dossier.validation import (
+from backend.dossier.inputs import (
     ActionInput,
     ActionUpdate,
     ConsentInput,

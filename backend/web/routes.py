@@ -3,7 +3,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from backend.chat import page, telegram
+from backend.chat import page, page_api, telegram
 from backend.dashboard import auth, pages
 from backend.dossier import api, erasure
 from backend.reminders import settings_api
@@ -42,13 +42,13 @@ def setup_routes(app: web.Application) -> None:
     chat_page = "/chat/{invite_token}"
     add.add_get(chat_page, page.chat_page)
     add.add_post(chat_page + "/open", page.open_chat)
-    add.add_get(chat_page + "/history", page.history)
-    add.add_get(chat_page + "/mijn-gegevens.json", page.download_dossier)
-    add.add_get(chat_page + "/session", page.session_token)
-    add.add_post(chat_page + "/visit", page.visit)
-    add.add_post(chat_page + "/telegram/code", page.telegram_code)
-    add.add_post(chat_page + "/telegram/unlink", page.telegram_unlink)
-    add.add_post(chat_page + "/device/code", page.device_code)
+    add.add_get(chat_page + "/history", page_api.history)
+    add.add_get(chat_page + "/mijn-gegevens.json", page_api.download_dossier)
+    add.add_get(chat_page + "/session", page_api.session_token)
+    add.add_post(chat_page + "/visit", page_api.visit)
+    add.add_post(chat_page + "/telegram/code", page_api.telegram_code)
+    add.add_post(chat_page + "/telegram/unlink", page_api.telegram_unlink)
+    add.add_post(chat_page + "/device/code", page_api.device_code)
     # Before /static: served from web/node_modules, not from backend/static.
     add.add_get("/static/vendor/socket.io.min.js", page.socket_io_client)
 

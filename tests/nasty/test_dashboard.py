@@ -15,8 +15,7 @@ from docx import Document
 
 from backend import db
 from backend.clock import local_today
-from backend.dossier import store as queries
-from backend.dossier import validation
+from backend.dossier import accounts, validation
 from backend.errors import InvalidInput
 from backend.tables import NOTE_MAX, TEXT_MAX
 
@@ -138,7 +137,7 @@ async def test_stored_texts_are_shown_escaped_on_every_page(client, auth, dossie
                 name = validation.name(text.text)
             except InvalidInput:
                 continue
-            named.append((text, await queries.create_client(s, counsellor.id, name)))
+            named.append((text, await accounts.create_client(s, counsellor.id, name)))
     assert {t.id for t, _ in named} >= {"name_with_script", "sql_drop_table", "jinja_expression", "rtl_arabic", "emoji_only"}
     jan = named[0][1]
     await client.put(f"/api/v1/chats/{jan.chat_id}/consent", json={"given": True, "version": "v1"}, headers=auth)
