@@ -19,6 +19,7 @@ from backend.dashboard.labels import FILTERS
 from backend.dossier import erasure
 from backend.jobs import crisis_alerts, no_activity, retention
 from backend.rasa import transcripts
+from backend.rasa.tracker_store import TrackerStore, tracker_store_ctx
 from backend.reminders import scheduler
 from backend.web import status
 from backend.web.csrf import csrf_middleware
@@ -36,7 +37,7 @@ SESSION_MAX_AGE_SECONDS = 8 * 3600
 def create_app(config: Config) -> web.Application:
     """The whole app: every middleware, shared object and background job is wired here."""
     config.check_serving()
-    transcripts.TranscriptReader(config.tracker_store_url)  # a bad URL fails here, not later
+    TrackerStore(config.tracker_store_url)  # a bad URL fails here, not later
     storage = EncryptedCookieStorage(
         Fernet(config.session_secret),
         cookie_name="dossier_session",
@@ -68,6 +69,7 @@ def create_app(config: Config) -> web.Application:
     )
     app.cleanup_ctx.append(db.engine_ctx)
     app.cleanup_ctx.append(status.http_client_ctx)
+    app.cleanup_ctx.append(tracker_store_ctx)  # Rasa's tracker store: before its readers
     app.cleanup_ctx.append(transcripts.reader_ctx)
     app.cleanup_ctx.append(no_activity.housekeeping_ctx)
     app.cleanup_ctx.append(erasure.eraser_ctx)

@@ -20,6 +20,7 @@ from backend.dashboard.passwords import hash_password
 from backend.dossier import accounts, validation
 from backend.dossier.export import dossier_export
 from backend.errors import DossierError
+from backend.rasa.tracker_store import TrackerStore
 from backend.rasa.transcripts import TranscriptReader
 from contract import chat_token
 
@@ -96,13 +97,14 @@ async def _client_token(config: Config, args) -> Dict[str, Any]:
 
 
 async def _export_client(config: Config, args) -> Dict[str, Any]:
-    reader = TranscriptReader(config.tracker_store_url)
+    store = TrackerStore(config.tracker_store_url)
     try:
+        reader = TranscriptReader(store)
         return await _with_session(
             config, lambda s: dossier_export(s, reader, args.client, audit_as="export_dossier")
         )
     finally:
-        reader.close()
+        store.close()
 
 
 async def _reissue_invite(config: Config, args) -> Dict[str, Any]:
@@ -135,13 +137,14 @@ class PurgeBusy(DossierError):
 
 async def _purge_expired(config: Config, args) -> Dict[str, Any]:
     """The daily retention purge, by hand (backend.jobs.retention); --dry-run only lists who is due."""
-    from backend.dossier.erasure import TrackerEraser
     from backend.jobs import leases, retention
+    from backend.rasa.eraser import TrackerEraser
     from backend.tables import utcnow
 
     engine = db.create_engine(config.database_url)
     sessions = db.make_sessionmaker(engine)
-    eraser = TrackerEraser(config.tracker_store_url)
+    store = TrackerStore(config.tracker_store_url)
+    eraser = TrackerEraser(store)
     now = utcnow()
     default = config.retention_days_default
     try:
@@ -159,7 +162,7 @@ async def _purge_expired(config: Config, args) -> Dict[str, Any]:
                 ok = report is not None and not report.failed
                 await leases.finish(sessions, retention.JOB, lease_until, now, ok=ok)
     finally:
-        await asyncio.get_running_loop().run_in_executor(None, eraser.close)
+        await asyncio.get_running_loop().run_in_executor(None, store.close)
         await engine.dispose()
     return {
         "dry_run": bool(args.dry_run),

@@ -18,7 +18,7 @@ from backend.config import CONFIG, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 from backend.dashboard import charts, forms, listing, pop_document, queries
 from backend.dashboard.auth import login_required, render
 from backend.dashboard.labels import CATEGORY_LABELS
-from backend.dossier.erasure import ERASER
+from backend.rasa.eraser import ERASER
 from backend.jobs.retention import effective_days, purge_due_at
 from backend.rasa.transcripts import TRANSCRIPTS, TranscriptUnavailable
 from backend.tables import Client, utcnow

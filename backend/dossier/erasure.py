@@ -11,32 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import List, Optional
 
 from aiohttp import web
-from sqlalchemy import (
-    Column,
-    Float,
-    MetaData,
-    String,
-    Table,
-    create_engine,
-    delete,
-    func,
-    inspect,
-    or_,
-    select,
-)
+from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import db
-from backend.config import CONFIG
 from backend.dossier.accounts import client_by_chat_id
-from backend.rasa.tracker_events import REMINDER_INTENT
-from backend.rasa.transcripts import _sync_tracker_url, sqlite_file_missing
+from backend.rasa.eraser import ERASER, TrackerEraser
+from backend.rasa.tracker_store import TRACKER_STORE
 from backend.tables import AuditEntry, Base, Client, utcnow
 
 logger = logging.getLogger(__name__)
@@ -49,10 +35,6 @@ FOLLOW_UP_SECONDS = (2.0, 10.0, 60.0)
 GRACE = timedelta(minutes=2)
 KEEP_TABLES = {"clients", "audit_entries"}
 
-_events = Table(
-    "events", MetaData(), Column("sender_id", String(255)), Column("timestamp", Float),
-    Column("type_name", String(255)), Column("intent_name", String(255)),
-)
 
 
 async def erase_client(s: AsyncSession, chat_id: str, action: str = AUDIT_ACTION) -> Client:
@@ -75,62 +57,6 @@ async def erase_client(s: AsyncSession, chat_id: str, action: str = AUDIT_ACTION
     return client
 
 
-class TrackerEraser:
-    """Deletes a chat's events from Rasa's SQL tracker store (Rasa has no API for it)."""
-
-    def __init__(self, tracker_store_url: str) -> None:
-        self._url = _sync_tracker_url(tracker_store_url)
-        self._engine = None
-        self._lock = threading.Lock()  # used from worker threads
-
-    def _get_engine(self):
-        with self._lock:
-            if self._engine is None:
-                self._engine = create_engine(self._url, future=True, pool_pre_ping=True)
-            return self._engine
-
-    def erase(self, chat_id: str, until: Optional[datetime] = None, *, strict: bool = False) -> int:
-        """Deletes the chat's events (up to `until`); returns how many. A failure is logged and
-        counts as 0, or, with `strict`, raises SQLAlchemyError."""
-        if sqlite_file_missing(self._url):
-            return 0
-        try:
-            with self._get_engine().begin() as conn:
-                if not inspect(conn).has_table("events"):
-                    return 0
-                query = delete(_events).where(_events.c.sender_id == chat_id)
-                if until is not None:
-                    query = query.where(_events.c.timestamp <= until.timestamp())
-                return conn.execute(query).rowcount or 0
-        except SQLAlchemyError:
-            if strict:
-                raise
-            logger.exception("Tracker events could not be erased")
-            return 0
-
-    def last_client_message_at(self, chat_id: str) -> Optional[datetime]:
-        """When the client last typed or clicked something in the chat (a reminder Rasa opened
-        the conversation with does not count); None when never. Raises SQLAlchemyError."""
-        if sqlite_file_missing(self._url):
-            return None
-        with self._get_engine().connect() as conn:
-            if not inspect(conn).has_table("events"):
-                return None
-            latest = conn.execute(
-                select(func.max(_events.c.timestamp)).where(
-                    _events.c.sender_id == chat_id,
-                    _events.c.type_name == "user",
-                    or_(_events.c.intent_name.is_(None), _events.c.intent_name != REMINDER_INTENT),
-                )
-            ).scalar()
-        return datetime.fromtimestamp(latest, tz=timezone.utc) if latest is not None else None
-
-    def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-
-
-ERASER = web.AppKey("tracker_eraser", TrackerEraser)
 PENDING = web.AppKey("erasure_tasks", set)
 
 
@@ -176,7 +102,8 @@ async def _recent_erasures(app: web.Application) -> List[tuple]:
 
 
 async def eraser_ctx(app: web.Application):
-    app[ERASER] = TrackerEraser(app[CONFIG].tracker_store_url)
+    """Needs the tracker store: append after tracker_store_ctx."""
+    app[ERASER] = TrackerEraser(app[TRACKER_STORE])
     app[PENDING] = set()
     # After a restart: repeat the follow-up deletions of the last day's erasures.
     try:
@@ -188,4 +115,3 @@ async def eraser_ctx(app: web.Application):
     for task in list(app[PENDING]):
         task.cancel()
     await asyncio.gather(*app[PENDING], return_exceptions=True)
-    app[ERASER].close()

@@ -33,8 +33,9 @@ from sqlalchemy.orm import sessionmaker
 from backend import db
 from backend.config import CONFIG, MIN_RETENTION_DAYS
 from backend.dossier.erasure import AUDIT_ACTION as ERASE_ACTION
-from backend.dossier.erasure import ERASER, TrackerEraser, erase_client
+from backend.dossier.erasure import erase_client
 from backend.jobs import leases
+from backend.rasa.eraser import ERASER, TrackerEraser
 from backend.tables import AuditEntry, Client, utcnow
 
 logger = logging.getLogger(__name__)

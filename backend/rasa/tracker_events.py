@@ -1,7 +1,5 @@
 """What the channels and the reminders need from Rasa's tracker store (read only): the chat
-as the client saw it, the channel the client last used, and whether a reminder got through.
-
-Builds on backend.rasa.transcripts (same engine handling, same `events` table)."""
+as the client saw it, the channel the client last used, and whether a reminder got through."""
 from __future__ import annotations
 
 import json
@@ -11,10 +9,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional
 
 from aiohttp import web
-from sqlalchemy import and_, inspect, select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from backend.rasa.transcripts import TranscriptReader, TranscriptUnavailable, _events
+from backend.rasa.tracker_store import EVENTS, TrackerStore, TranscriptUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -67,18 +65,19 @@ def _buttons(data: Dict[str, Any]) -> List[Dict[str, str]]:
     return found
 
 
-class TrackerEvents(TranscriptReader):
+class TrackerEvents:
+    def __init__(self, store: TrackerStore) -> None:
+        self.store = store
+
     def _select(self, chat_id: str, limit: int, *where) -> List[Any]:
-        if self._sqlite_file_missing():
-            return []
         try:
-            with self._get_engine().connect() as conn:
-                if not inspect(conn).has_table("events"):
+            with self.store.connection() as conn:
+                if conn is None:
                     return []
                 query = (
-                    select(_events.c.type_name, _events.c.timestamp, _events.c.data)
-                    .where(_events.c.sender_id == chat_id, *where)
-                    .order_by(_events.c.id.desc())
+                    select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
+                    .where(EVENTS.c.sender_id == chat_id, *where)
+                    .order_by(EVENTS.c.id.desc())
                     .limit(limit)
                 )
                 return list(conn.execute(query).all())
@@ -88,7 +87,7 @@ class TrackerEvents(TranscriptReader):
 
     def state(self, chat_id: str) -> ConversationState:
         channel, last_at, loop, loop_known = None, None, None, False
-        for type_name, timestamp, raw in self._select(chat_id, STATE_EVENTS, _events.c.type_name.in_(_TYPES)):
+        for type_name, timestamp, raw in self._select(chat_id, STATE_EVENTS, EVENTS.c.type_name.in_(_TYPES)):
             data = _data(raw)
             if type_name == "session_started":
                 loop_known = True  # no form survives into a new session
@@ -105,9 +104,9 @@ class TrackerEvents(TranscriptReader):
             chat_id,
             1,
             and_(
-                _events.c.type_name == "user",
-                _events.c.intent_name == REMINDER_INTENT,
-                _events.c.timestamp >= (since - CLOCK_MARGIN).timestamp(),
+                EVENTS.c.type_name == "user",
+                EVENTS.c.intent_name == REMINDER_INTENT,
+                EVENTS.c.timestamp >= (since - CLOCK_MARGIN).timestamp(),
             ),
         )
         return bool(rows)
@@ -116,7 +115,7 @@ class TrackerEvents(TranscriptReader):
         """The chat as the client saw it, oldest first: [{"who", "text", "at"}]; the buttons of
         the bot's last message when the client has not answered it yet; a click on a button
         shows as the button's title, as it did in the chat."""
-        rows = self._select(chat_id, HISTORY_EVENTS, _events.c.type_name.in_(("user", "bot")))
+        rows = self._select(chat_id, HISTORY_EVENTS, EVENTS.c.type_name.in_(("user", "bot")))
         rows.reverse()
         messages: List[Dict[str, Any]] = []
         offered: List[Dict[str, str]] = []

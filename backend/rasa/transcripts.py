@@ -1,25 +1,19 @@
-"""The client's chat, read from Rasa's SQL tracker store (table `events`), never written.
-
-Rasa owns that database; we read it with a small synchronous engine in a worker thread.
-A tracker store that does not exist yet (no conversation so far) is an empty transcript.
-"""
+"""The client's chat as conversations, read from Rasa's tracker store (backend.rasa.tracker_store)
+in a worker thread: for the dashboard and the export."""
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from aiohttp import web
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, inspect, select
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
-from backend.config import CONFIG, ConfigError
+from backend.rasa.tracker_store import EVENTS, TRACKER_STORE, TrackerStore, TranscriptUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -27,25 +21,7 @@ logger = logging.getLogger(__name__)
 # (Rasa's default session expiry), for trackers written without sessions.
 CONVERSATION_GAP = timedelta(minutes=60)
 
-_SYNC_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg2", "postgres": "postgresql+psycopg2"}
 _WHO = {"user": "client", "bot": "bot"}
-
-_events = Table(
-    "events",
-    MetaData(),
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255)),
-    Column("type_name", String(255)),
-    Column("timestamp", Float),
-    Column("intent_name", String(255)),
-    Column("action_name", String(255)),
-    Column("data", Text),
-)
-
-
-class TranscriptUnavailable(Exception):
-    """The tracker store exists but cannot be read (down, wrong credentials, ...)."""
-
 
 @dataclass(frozen=True)
 class Message:
@@ -63,24 +39,6 @@ class Conversation:
     messages: List[Message]
 
 
-def _sync_tracker_url(url: str):
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise ConfigError("TRACKER_STORE_URL is not a valid SQLAlchemy URL") from None
-    backend = parsed.get_backend_name()
-    if backend not in _SYNC_DRIVERS:
-        raise ConfigError(f"TRACKER_STORE_URL: unsupported database {backend!r} (use sqlite or postgresql)")
-    return parsed.set(drivername=_SYNC_DRIVERS[backend])
-
-
-def sqlite_file_missing(url) -> bool:
-    """A tracker store on SQLite that Rasa has not made yet: there is nothing in it, and
-    connecting would create an empty file where Rasa expects to make its own database."""
-    database = url.database
-    return url.get_backend_name() == "sqlite" and bool(database) and database != ":memory:" and not Path(database).exists()
-
-
 def _timestamp(value: Optional[float]) -> Optional[datetime]:
     try:
         return datetime.fromtimestamp(float(value), tz=timezone.utc)
@@ -89,38 +47,23 @@ def _timestamp(value: Optional[float]) -> Optional[datetime]:
 
 
 class TranscriptReader:
-    def __init__(self, tracker_store_url: str) -> None:
-        self._url = _sync_tracker_url(tracker_store_url)
-        self._engine: Optional[Engine] = None
-        self._lock = threading.Lock()
-        # Once Rasa has made its table it stays; asking again on every page costs time.
-        self._table_seen = False
+    """The conversations of a chat, as the dashboard and the export show them."""
 
-    def _sqlite_file_missing(self) -> bool:
-        return sqlite_file_missing(self._url)
-
-    def _get_engine(self) -> Engine:
-        with self._lock:
-            if self._engine is None:
-                self._engine = create_engine(self._url, future=True, pool_pre_ping=True)
-            return self._engine
+    def __init__(self, store: TrackerStore) -> None:
+        self.store = store
 
     def _rows(self, chat_id: str, limit: Optional[int]) -> List[Any]:
-        if self._sqlite_file_missing():
-            return []
         try:
-            with self._get_engine().connect() as conn:
-                if not self._table_seen:
-                    if not inspect(conn).has_table("events"):
-                        return []
-                    self._table_seen = True
+            with self.store.connection() as conn:
+                if conn is None:
+                    return []
                 query = (
-                    select(_events.c.type_name, _events.c.timestamp, _events.c.data)
+                    select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
                     .where(
-                        _events.c.sender_id == chat_id,
-                        _events.c.type_name.in_(("user", "bot", "session_started")),
+                        EVENTS.c.sender_id == chat_id,
+                        EVENTS.c.type_name.in_(("user", "bot", "session_started")),
                     )
-                    .order_by(_events.c.id.desc())
+                    .order_by(EVENTS.c.id.desc())
                 )
                 if limit is not None:
                     query = query.limit(limit)
@@ -170,18 +113,10 @@ class TranscriptReader:
             for message in conversation.messages
         ]
 
-    def close(self) -> None:
-        with self._lock:
-            if self._engine is not None:
-                self._engine.dispose()
-                self._engine = None
-
 
 TRANSCRIPTS = web.AppKey("transcripts", TranscriptReader)
 
 
 async def reader_ctx(app: web.Application):
-    reader = TranscriptReader(app[CONFIG].tracker_store_url)
-    app[TRANSCRIPTS] = reader
+    app[TRANSCRIPTS] = TranscriptReader(app[TRACKER_STORE])
     yield
-    await asyncio.get_running_loop().run_in_executor(None, reader.close)

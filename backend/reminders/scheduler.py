@@ -31,6 +31,7 @@ from backend.clock import local_zone
 from backend.config import CONFIG
 from backend.jobs import leases
 from backend.rasa.tracker_events import TRACKER_EVENTS, TrackerEvents, TranscriptUnavailable
+from backend.rasa.tracker_store import TRACKER_STORE
 from backend.rasa.trigger import DELIVERED, REFUSED, UNREACHABLE, RasaTrigger
 from backend.reminders.due import Candidate, TickReport, client_facts, due
 from backend.reminders.rules import earliest_send, is_busy
@@ -248,7 +249,7 @@ SCHEDULER = web.AppKey("reminder_scheduler", ReminderScheduler)
 
 async def scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
     """The tracker store reader, the HTTP client for Rasa, and the background task."""
-    reader = TrackerEvents(app[CONFIG].tracker_store_url)
+    reader = TrackerEvents(app[TRACKER_STORE])
     app[TRACKER_EVENTS] = reader
     settings = app[CHANNEL_SETTINGS]
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=RASA_TIMEOUT_SECONDS))
@@ -257,4 +258,3 @@ async def scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
     async with leases.in_background(scheduler.run_forever()):
         yield
     await http.close()
-    await asyncio.get_running_loop().run_in_executor(None, reader.close)

@@ -206,7 +206,7 @@ async def test_when_the_chat_cannot_be_deleted_the_dossier_stays_for_the_next_ru
     await quiet(client.app, tracker_path, gone, 400)
     from sqlalchemy.exc import OperationalError
 
-    from backend.dossier.erasure import ERASER
+    from backend.rasa.eraser import ERASER
 
     def broken(*args, **kwargs):
         raise OperationalError("DELETE", {}, Exception("database is locked"))

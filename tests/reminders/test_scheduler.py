@@ -13,6 +13,7 @@ from sqlalchemy import select
 from backend import db
 from backend.chat.settings import CHANNEL_SETTINGS
 from backend.rasa.tracker_events import TrackerEvents
+from backend.rasa.tracker_store import TrackerStore
 from backend.rasa.trigger import DELIVERED, REFUSED, UNCERTAIN, UNREACHABLE
 from backend.reminders.due import reminder_for
 from backend.reminders.scheduler import SCHEDULER, ReminderScheduler
@@ -69,7 +70,7 @@ async def world(client, dossier, config, auth):
 
     def scheduler(rasa=None) -> ReminderScheduler:
         return ReminderScheduler(
-            w.app[db.SESSIONMAKER], TrackerEvents(w.tracker_url), rasa or w.rasa, w.app[CHANNEL_SETTINGS], clock=w.clock
+            w.app[db.SESSIONMAKER], TrackerEvents(TrackerStore(w.tracker_url)), rasa or w.rasa, w.app[CHANNEL_SETTINGS], clock=w.clock
         )
 
     w.scheduler = scheduler

@@ -1,0 +1,58 @@
+"""Deleting a chat's events from Rasa's tracker store (Rasa has no API for it), and when the
+client last wrote in it; for erasure on request and the retention purge."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Optional
+
+from aiohttp import web
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from backend.rasa.tracker_events import REMINDER_INTENT
+from backend.rasa.tracker_store import EVENTS, TrackerStore
+
+logger = logging.getLogger(__name__)
+
+
+class TrackerEraser:
+    """Deletes a chat's events from Rasa's SQL tracker store (Rasa has no API for it)."""
+
+    def __init__(self, store: TrackerStore) -> None:
+        self.store = store
+
+    def erase(self, chat_id: str, until: Optional[datetime] = None, *, strict: bool = False) -> int:
+        """Deletes the chat's events (up to `until`); returns how many. A failure is logged and
+        counts as 0, or, with `strict`, raises SQLAlchemyError."""
+        try:
+            with self.store.connection(write=True) as conn:
+                if conn is None:
+                    return 0
+                query = delete(EVENTS).where(EVENTS.c.sender_id == chat_id)
+                if until is not None:
+                    query = query.where(EVENTS.c.timestamp <= until.timestamp())
+                return conn.execute(query).rowcount or 0
+        except SQLAlchemyError:
+            if strict:
+                raise
+            logger.exception("Tracker events could not be erased")
+            return 0
+
+    def last_client_message_at(self, chat_id: str) -> Optional[datetime]:
+        """When the client last typed or clicked something in the chat (a reminder Rasa opened
+        the conversation with does not count); None when never. Raises SQLAlchemyError."""
+        with self.store.connection() as conn:
+            if conn is None:
+                return None
+            latest = conn.execute(
+                select(func.max(EVENTS.c.timestamp)).where(
+                    EVENTS.c.sender_id == chat_id,
+                    EVENTS.c.type_name == "user",
+                    or_(EVENTS.c.intent_name.is_(None), EVENTS.c.intent_name != REMINDER_INTENT),
+                )
+            ).scalar()
+        return datetime.fromtimestamp(latest, tz=timezone.utc) if latest is not None else None
+
+
+ERASER = web.AppKey("tracker_eraser", TrackerEraser)
