@@ -11,7 +11,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 # What a trained model depends on: retrain when any of it changes.
-BOT_INPUTS := config.yml bot/domain.yml $(shell find bot/data bot/nlu bot/lexicon.py -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) var/spacy/pipeline-in-use
+BOT_INPUTS := config.yml bot/domain.yml $(shell find bot/data bot/nlu bot/dutch -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) var/spacy/pipeline-in-use
 
 .PHONY: help setup train validate test pytest test-stories nlu-report run bench load profile
 

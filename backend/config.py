@@ -4,12 +4,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Dict, Mapping, Optional
 
 from aiohttp import web
 from cryptography.fernet import Fernet
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+
+from contract import settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
@@ -21,19 +23,20 @@ def default_database_url(var_dir: Path = VAR_DIR) -> str:
     return f"sqlite:///{var_dir / 'dossier.sqlite3'}"
 
 
-def installation_secret(name: str, var_dir: Path = VAR_DIR) -> Optional[str]:
-    """A secret that `make run` generated into var/secrets.env (e.g. CHAT_TOKEN_SECRET), so that
-    the admin CLI in a second terminal signs with the running stack's secret."""
-    path = var_dir / "secrets.env"
+def installation_secrets(var_dir: Path = VAR_DIR) -> Dict[str, str]:
+    """The secrets `make run` generated into var/secrets.env (NAME=value lines); {} without it."""
     try:
-        lines = path.read_text().splitlines()
+        lines = (var_dir / "secrets.env").read_text().splitlines()
     except OSError:
-        return None
-    for line in lines:
-        key, _, value = line.partition("=")
-        if key.strip() == name and value.strip():
-            return value.strip()
-    return None
+        return {}
+    pairs = (line.partition("=") for line in lines)
+    return {key.strip(): value.strip() for key, _, value in pairs if key.strip() and value.strip()}
+
+
+def installation_secret(name: str, var_dir: Path = VAR_DIR) -> Optional[str]:
+    """One generated secret (e.g. CHAT_TOKEN_SECRET), so that the admin CLI in a second
+    terminal signs with the running stack's secret."""
+    return installation_secrets(var_dir).get(name)
 
 
 def default_tracker_store_url(var_dir: Path = VAR_DIR) -> str:
@@ -94,16 +97,6 @@ def _parse_bool(name: str, raw: str) -> bool:
     raise ConfigError(f"{name} must be true or false, not {raw!r}")
 
 
-def _parse_port(raw: str) -> int:
-    try:
-        port = int(raw)
-    except ValueError:
-        raise ConfigError(f"BACKEND_PORT must be a number, not {raw!r}") from None
-    if not 0 < port < 65536:
-        raise ConfigError(f"BACKEND_PORT must be between 1 and 65535, not {port}")
-    return port
-
-
 def _parse_retention(raw: Optional[str]) -> Optional[int]:
     """RETENTION_DAYS_DEFAULT: unset -> 365 days; empty or 0 -> keep (no automatic purge)."""
     if raw is None:
@@ -111,16 +104,10 @@ def _parse_retention(raw: Optional[str]) -> Optional[int]:
     value = raw.strip()
     if value in ("", "0"):
         return None
-    try:
-        days = int(value)
-    except ValueError:
-        raise ConfigError(f"RETENTION_DAYS_DEFAULT must be a number of days, not {raw!r}") from None
-    if not MIN_RETENTION_DAYS <= days <= MAX_RETENTION_DAYS:
-        raise ConfigError(
-            f"RETENTION_DAYS_DEFAULT must be 0 (keep) or between {MIN_RETENTION_DAYS} and "
-            f"{MAX_RETENTION_DAYS} days, not {days}"
-        )
-    return days
+    return settings.number(
+        {"RETENTION_DAYS_DEFAULT": value}, "RETENTION_DAYS_DEFAULT", DEFAULT_RETENTION_DAYS,
+        MIN_RETENTION_DAYS, MAX_RETENTION_DAYS, error=ConfigError, unit=" days (or 0: keep)",
+    )
 
 
 @dataclass(frozen=True)
@@ -148,7 +135,7 @@ class Config:
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Config":
         env = os.environ if environ is None else environ
-        port = _parse_port(env.get("BACKEND_PORT") or "8000")
+        port = settings.number(env, "BACKEND_PORT", 8000, 1, 65535, error=ConfigError)
         public_url = (env.get("PUBLIC_URL") or f"http://127.0.0.1:{port}").rstrip("/")
         secure_raw = env.get("COOKIE_SECURE")
         cookie_secure = (

@@ -1,4 +1,4 @@
-"""Times bot.lexicon.extract on a 30-word Dutch sentence: median of 1000 runs, in ms.
+"""Times bot.dutch.lexicon.extract on a 30-word Dutch sentence: median of 1000 runs, in ms.
 
 Run from the repo root: .venv/bin/python bench/lexicon_bench.py
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot import lexicon  # noqa: E402
+from bot.dutch import lexicon  # noqa: E402
 
 SENTENCE = (
     "Mijn collega's zeggen dat ik heel geduldig en creatief ben, maar eerlijk gezegd ben ik "

@@ -57,7 +57,7 @@ TEXT_MAX = 1000
 NOTE_MAX = 5000
 
 # The value of a crisis insight (the words on the counsellor's flag) and how urgent it is: the
-# dashboard lists the most urgent open flag first. The bot writes them (bot/actions/safety.py).
+# dashboard lists the most urgent open flag first. The bot writes them (bot/actions/crisis.py).
 CRISIS_POSSIBLE = "mogelijk crisissignaal"
 CRISIS_CLEAR = "crisissignaal"
 CRISIS_VIOLENCE = "geweld of gevaar door anderen"
@@ -72,3 +72,9 @@ CRISIS_URGENCY = {
     CRISIS_CLEAR: 2,
     CRISIS_POSSIBLE: 1,
 }
+
+# How dates are written to the client and to the counsellor ("4 december").
+MONTH_NAMES = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)

@@ -1,10 +1,10 @@
-"""Tests of bot.contacts: names, organisations and the circle from the words around a name."""
+"""Tests of bot.dutch.contacts: names, organisations and the circle from the words around a name."""
 from __future__ import annotations
 
 import pytest
 
-from bot import contacts
-from bot.contacts import circle_of, find_contacts, find_organisations
+from bot.dutch import circles
+from bot.dutch.contacts import circle_of, find_contacts, find_organisations
 
 
 def people(text, entities=()):
@@ -58,7 +58,7 @@ def test_earlier_words_count_for_the_first_name_only():
 
 def test_every_circle_word_belongs_to_one_circle():
     seen = {}
-    for circle, words in contacts.CIRCLE_WORDS.items():
+    for circle, words in circles.CIRCLE_WORDS.items():
         for word in words.split():
             assert seen.setdefault(word, circle) == circle, word
 

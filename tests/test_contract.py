@@ -6,9 +6,9 @@ from pathlib import Path
 
 import contract
 from backend import tables
-from backend.dashboard import queries
-from backend.dossier import validation
-from bot.actions import dossier, safety
+from backend.dashboard import listing
+from backend.dossier import inputs
+from bot.actions import crisis, dossier
 
 
 def test_the_contract_imports_nothing():
@@ -19,8 +19,8 @@ def test_the_contract_imports_nothing():
 def test_the_backends_tables_and_checks_use_the_contracts_names():
     assert tables.CATEGORIES is contract.CATEGORIES and tables.TOPICS is contract.TOPICS
     assert tables.VALUE_MAX is contract.VALUE_MAX and tables.SENTENCE_MAX is contract.SENTENCE_MAX
-    assert validation.BOT_FLAG_KINDS is contract.BOT_FLAG_KINDS
-    assert queries.CRISIS_URGENCY is contract.CRISIS_URGENCY
+    assert inputs.BOT_FLAG_KINDS is contract.BOT_FLAG_KINDS
+    assert listing.CRISIS_URGENCY is contract.CRISIS_URGENCY
 
 
 def test_what_the_bot_writes_fits_what_the_backend_accepts():
@@ -32,5 +32,43 @@ def test_what_the_bot_writes_fits_what_the_backend_accepts():
 
 
 def test_every_crisis_flag_the_bot_can_raise_has_an_urgency():
-    raised = {*safety.FLAG_VALUES.values(), *safety.NOT_SAFE_AFTER.values(), contract.CRISIS_NOT_SAFE}
+    raised = {*crisis.FLAG_VALUES.values(), *crisis.NOT_SAFE_AFTER.values(), contract.CRISIS_NOT_SAFE}
     assert raised <= set(contract.CRISIS_URGENCY)
+
+
+def test_a_number_setting_names_its_variable_when_it_is_wrong():
+    from contract.settings import number
+
+    assert number({}, "X_SECONDS", 3.0, 0.1, 60.0) == 3.0
+    assert number({"X_SECONDS": " 2.5 "}, "X_SECONDS", 3.0, 0.1, 60.0) == 2.5
+    for raw, message in [("drie", "X_SECONDS must be a number, not 'drie'"), ("90", "between 0.1 and 60.0")]:
+        try:
+            number({"X_SECONDS": raw}, "X_SECONDS", 3.0, 0.1, 60.0, error=LookupError)
+        except LookupError as exc:
+            assert message in str(exc)
+        else:
+            raise AssertionError(f"{raw!r} was accepted")
+
+
+def test_a_sliding_window_forgets_old_events_and_stays_bounded():
+    from contract.sliding_window import SlidingWindow
+
+    now = [0.0]
+    window = SlidingWindow(60, clock=lambda: now[0], max_keys=3)
+    window.add("a")
+    window.add("a")
+    assert window.count("a") == 2
+    now[0] = 61
+    assert window.count("a") == 0
+    for key in "bcdef":
+        window.add(key)
+    assert len(window) <= 3 and window.count("f") == 1
+
+
+def test_month_names_are_written_once():
+    from backend.dashboard import labels
+    from bot.actions import action_plan
+    from bot.dutch import deadlines
+
+    assert labels.MONTH_NAMES is contract.MONTH_NAMES and action_plan.MONTH_NAMES is contract.MONTH_NAMES
+    assert deadlines.MONTH_OF["december"] == 12

@@ -1,18 +1,23 @@
-"""Crisis detection: the rules on the evaluation set, and the Rasa component on hand-built
-messages.
+"""Crisis detection: the rules on the evaluation set, the rule data, and the Rasa component on
+hand-built messages.
 
 The evaluation set (tests/data/crisis_eval.yml) must keep recall at 1.0 and the false-positive
-rate at or below 5 %; `tools/crisis_report.py` prints the same numbers with more detail.
+rate at or below 5 %; `tools/crisis_report.py` prints the same numbers with more detail (both
+through tools/crisis_eval.py). The rules are data in bot/data/crisis/patterns/, loaded by
+bot/nlu/crisis_rulebook.py.
 """
 from __future__ import annotations
 
 import copy
+import re
+import shutil
 import time
 
 import pytest
 
-from bot.nlu import crisis_patterns
 from bot.nlu.crisis_patterns import CrisisSignal, detect, normalise
+from bot.nlu.crisis_rulebook import PATTERNS_DIR, RulebookError, load_rulebook
+from tools import crisis_eval
 
 MAX_FALSE_POSITIVE_RATE = 0.05
 
@@ -24,19 +29,19 @@ MAX_FALSE_POSITIVE_RATE = 0.05
 
 @pytest.fixture(scope="module")
 def eval_set():
-    positives, negatives = crisis_patterns.load_eval_set()
+    positives, negatives = crisis_eval.load_eval_set()
     return positives, negatives
 
 
 @pytest.fixture(scope="module")
 def lemmatize():
-    function = crisis_patterns.offline_lemmatizer()
+    function = crisis_eval.offline_lemmatizer()
     if function is None:
         pytest.skip("spaCy with the Dutch lookup lemmatizer is not installed")
     return function
 
 
-def _check(result: crisis_patterns.EvalResult) -> None:
+def _check(result: crisis_eval.EvalResult) -> None:
     print()
     print(result.report())
     assert result.recall == 1.0, f"missed crisis messages: {result.misses}"
@@ -58,18 +63,18 @@ def test_eval_set_is_big_enough_and_disjoint(eval_set):
 
 
 def test_eval_set_on_text(eval_set):
-    _check(crisis_patterns.evaluate(*eval_set))
+    _check(crisis_eval.evaluate(*eval_set))
 
 
 def test_eval_set_on_text_and_lemmas(eval_set, lemmatize):
     # As in the running bot: the component passes the spaCy lemmas along with the text.
-    _check(crisis_patterns.evaluate(*eval_set, lemmatize=lemmatize))
+    _check(crisis_eval.evaluate(*eval_set, lemmatize=lemmatize))
 
 
 def test_training_examples_fire_and_differ_from_the_eval_set(eval_set):
     import yaml
 
-    path = crisis_patterns.DEFAULT_EVAL_PATH.parents[2] / "bot" / "data" / "nlu" / "crisis.yml"
+    path = crisis_eval.ROOT / "bot" / "data" / "nlu" / "crisis.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     (block,) = [item for item in data["nlu"] if item.get("intent") == "crisis"]
     examples = [line[2:].strip() for line in block["examples"].strip().splitlines()]
@@ -81,11 +86,9 @@ def test_training_examples_fire_and_differ_from_the_eval_set(eval_set):
 
 def test_no_other_intent_of_the_nlu_data_fires():
     """Nothing but `crisis` may get `crisis`: the other intents' training examples stay quiet."""
-    import re
-
     import yaml
 
-    nlu_dir = crisis_patterns.DEFAULT_EVAL_PATH.parents[2] / "bot" / "data" / "nlu"
+    nlu_dir = crisis_eval.ROOT / "bot" / "data" / "nlu"
     annotation = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
     wrong = []
     for path in sorted(nlu_dir.glob("*.yml")):
@@ -157,6 +160,68 @@ def test_normalise_flemish_and_chat_spelling():
     assert normalise("'k Zie 't ni méér zitten!!") == "ik zie het niet meer zitten!!"
     assert normalise("kwil nie mer leve") == "ik wil niet meer leven"
     assert normalise("ik wiiil doooood") == "ik wil dood"
+
+
+# --------------------------------------------------------------------------------------
+# The rule data (bot/data/crisis/patterns/)
+# --------------------------------------------------------------------------------------
+
+
+def test_rasa_reads_the_rule_files_as_no_training_data():
+    """`rasa train --data bot/data` walks every .yml there: the rule files must not look like
+    NLU data, stories or rules to it (no line may start with nlu:, responses:, stories:, rules:)."""
+    pytest.importorskip("rasa")
+    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+    from rasa.shared.data import is_nlu_file
+
+    files = sorted(PATTERNS_DIR.glob("*.yml"))
+    assert len(files) == 6
+    assert [f.name for f in files if is_nlu_file(str(f)) or YAMLStoryReader.is_stories_file(f)] == []
+
+
+def _patterns_copy(tmp_path, file_name, old, new):
+    directory = tmp_path / "patterns"
+    shutil.copytree(PATTERNS_DIR, directory)
+    path = directory / file_name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return directory
+
+
+@pytest.mark.parametrize(
+    "file_name, old, new, error",
+    [
+        # a str.format-style quantifier would silently mean literal braces
+        ("rules.yml", "{W}{0,3}(?:{DOODGAAN}", "{W}{{0,3}}(?:{DOODGAAN}", "doubled braces"),
+        ("rules.yml", "{W}{0,3}(?:{DOODGAAN}", "{WORDS}{0,3}(?:{DOODGAAN}", "unknown block {WORDS}"),
+        ("rules.yml", "    needs_self: true\n", "    needs_self: yes please\n",
+         "needs_self is true or false"),
+        ("rules.yml", "    negatable: false\n", "    negateable: false\n", "unknown key"),
+        ("guards.yml", "applies_to: [self_harm_acts, jumping,", "applies_to: [self_harm, jumping,",
+         "no rule or set 'self_harm'"),
+        ("rule_sets.yml", "topic_words: suicide_word", "topic_words: suicide_words", "no such rule"),
+    ],
+)
+def test_malformed_rule_data_is_refused_with_its_place(tmp_path, file_name, old, new, error):
+    directory = _patterns_copy(tmp_path, file_name, old, new)
+    with pytest.raises(RulebookError, match=re.escape(error)):
+        load_rulebook(directory)
+
+
+def test_the_rule_data_loads_in_order_with_its_sets():
+    book = load_rulebook()
+    names = [rule.name for rule in book.rules]
+    assert len(names) == len(set(names)) >= 130
+    assert names[0] == "suicide_word"
+    lemma_names = {rule.name for rule in book.lemma_rules}
+    assert "cut_burn_myself" in lemma_names
+    assert [rule.name for rule in book.lemma_rules] == [name for name in names if name in lemma_names]
+    assert book.possible.isdisjoint(book.violence)
+    by_name = {rule.name: rule for rule in book.rules}
+    assert by_name["not_live_anymore"].negatable is False
+    # the YAML kept the backslashes: \b is a word boundary, not a backspace
+    assert by_name["overdose"].regex.pattern == r"\boverdosis\b"
 
 
 # --------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from bot import contacts, lexicon, smart
+from bot.dutch import contacts, lexicon, smart
 from tools import eval_extraction as ev
 
 # Rasa pulls in matplotlib and packaging, whose imports call deprecated pyparsing names.

@@ -1,4 +1,4 @@
-"""Tests for the Dutch quality/motive lexicons, bot.lexicon and the Rasa LexiconEntityExtractor."""
+"""Tests for the Dutch quality/motive lexicons, bot.dutch.lexicon and the Rasa LexiconEntityExtractor."""
 from __future__ import annotations
 
 import re
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import lexicon
-from bot.lexicon import MOTIVE, QUALITY, extract
+from bot.dutch import lexicon, normalise
+from bot.dutch.lexicon import MOTIVE, QUALITY, extract
 
 # Rasa pulls in matplotlib and packaging, whose imports call deprecated pyparsing names.
 pytestmark = [
@@ -43,7 +43,7 @@ def surface_keys(path):
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
     for entry in entries:
         for form in (entry["value"], *entry.get("variants", [])):
-            yield " ".join(re.findall(r"[^\W_]+", lexicon.normalize(str(form)))), entry["value"]
+            yield " ".join(re.findall(r"[^\W_]+", normalise(str(form)))), entry["value"]
 
 
 # --------------------------------------------------------------------------- lexicon data

@@ -1,11 +1,12 @@
-"""Tests of bot.smart: Dutch deadlines and the SMART decisions (which parts the bot asks for)."""
+"""Tests of bot.dutch.smart and its deadlines (bot.dutch.deadlines, bot.dutch.dates): Dutch
+deadlines and the SMART decisions (which parts the bot asks for)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot import smart
+from bot.dutch import dates, deadlines, smart
 
 SATURDAY = date(2026, 11, 28)  # the `today` of tests/data/extraction_dev.yml
 
@@ -63,8 +64,8 @@ SATURDAY = date(2026, 11, 28)  # the `today` of tests/data/extraction_dev.yml
     ],
 )
 def test_dutch_deadlines(text, expected):
-    assert smart.parse_deadline(text, SATURDAY) == expected
-    assert smart.parse_deadline(f"ik stuur mijn cv naar Colruyt {text}", SATURDAY) == expected
+    assert deadlines.parse_deadline(text, SATURDAY) == expected
+    assert deadlines.parse_deadline(f"ik stuur mijn cv naar Colruyt {text}", SATURDAY) == expected
 
 
 @pytest.mark.parametrize(
@@ -87,22 +88,22 @@ def test_dutch_deadlines(text, expected):
     ],
 )
 def test_no_deadline(text):
-    assert smart.parse_deadline(text, SATURDAY) is None
+    assert deadlines.parse_deadline(text, SATURDAY) is None
 
 
 def test_a_clause_about_the_past_does_not_hide_the_deadline():
     text = "vorige week heb ik gebeld, vrijdag bel ik opnieuw"
-    assert smart.parse_deadline(text, SATURDAY) == date(2026, 12, 4)
+    assert deadlines.parse_deadline(text, SATURDAY) == date(2026, 12, 4)
 
 
 def test_the_christmas_holiday_follows_the_flemish_rule():
     # 25 December on a weekday: from the Monday of that week; on a weekend: the Monday after.
-    assert smart.holiday("kerstvakantie", 2026) == (date(2026, 12, 21), date(2027, 1, 3))
-    assert smart.holiday("kerstvakantie", 2021) == (date(2021, 12, 27), date(2022, 1, 9))
-    assert smart.holiday("kerstvakantie", 2023) == (date(2023, 12, 25), date(2024, 1, 7))
-    assert smart.parse_deadline("na de kerstvakantie", date(2025, 12, 1)) == date(2026, 1, 5)
+    assert dates.holiday("kerstvakantie", 2026) == (date(2026, 12, 21), date(2027, 1, 3))
+    assert dates.holiday("kerstvakantie", 2021) == (date(2021, 12, 27), date(2022, 1, 9))
+    assert dates.holiday("kerstvakantie", 2023) == (date(2023, 12, 25), date(2024, 1, 7))
+    assert deadlines.parse_deadline("na de kerstvakantie", date(2025, 12, 1)) == date(2026, 1, 5)
     # during the holiday, "na de kerstvakantie" is still its end
-    assert smart.parse_deadline("na de kerstvakantie", date(2026, 12, 28)) == date(2027, 1, 4)
+    assert deadlines.parse_deadline("na de kerstvakantie", date(2026, 12, 28)) == date(2027, 1, 4)
 
 
 @pytest.mark.parametrize(
@@ -115,15 +116,15 @@ def test_the_christmas_holiday_follows_the_flemish_rule():
     ],
 )
 def test_deadlines_do_not_shift_around_summer_time(today):
-    assert smart.parse_deadline("morgen", today) == today + timedelta(days=1)
-    assert smart.parse_deadline("overmorgen", today) == today + timedelta(days=2)
-    assert smart.parse_deadline("over twee weken", today) == today + timedelta(days=14)
-    assert smart.parse_deadline("binnen 14 dagen", today) == today + timedelta(days=14)
-    friday = smart.parse_deadline("tegen vrijdag", today)
+    assert deadlines.parse_deadline("morgen", today) == today + timedelta(days=1)
+    assert deadlines.parse_deadline("overmorgen", today) == today + timedelta(days=2)
+    assert deadlines.parse_deadline("over twee weken", today) == today + timedelta(days=14)
+    assert deadlines.parse_deadline("binnen 14 dagen", today) == today + timedelta(days=14)
+    friday = deadlines.parse_deadline("tegen vrijdag", today)
     assert friday.weekday() == 4 and 1 <= (friday - today).days <= 7
     # the dateparser fallback is anchored at noon, so a one-hour shift cannot change the day
     tomorrow = today + timedelta(days=1)
-    found, _ = smart._dateparser_deadline(f"op {tomorrow.day}.{tomorrow.month}.", today)
+    found, _ = deadlines._dateparser_deadline(f"op {tomorrow.day}.{tomorrow.month}.", today)
     assert found in (None, tomorrow)
 
 
@@ -132,11 +133,11 @@ def test_today_is_taken_in_brussels(monkeypatch):
         @classmethod
         def now(cls, tz=None):
             # 23:30 UTC on 31 December is already 1 January in Brussels
-            moment = datetime(2026, 12, 31, 23, 30, tzinfo=smart.ZoneInfo("UTC"))
+            moment = datetime(2026, 12, 31, 23, 30, tzinfo=dates.ZoneInfo("UTC"))
             return moment.astimezone(tz) if tz else moment
 
-    monkeypatch.setattr(smart, "datetime", FakeDatetime)
-    assert smart.today_in_brussels() == date(2027, 1, 1)
+    monkeypatch.setattr(dates, "datetime", FakeDatetime)
+    assert dates.today_in_brussels() == date(2027, 1, 1)
 
 
 @pytest.mark.parametrize(

@@ -20,13 +20,14 @@ from typing import Dict, List, Sequence
 import yaml
 
 from bot.nlu import crisis_classifier, crisis_patterns
+from tools import crisis_eval
 
 HOLDOUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "crisis_holdout.yml"
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
 
 
 def rule_hits(texts: Sequence[str]) -> List[bool]:
-    lemmatize = crisis_patterns.offline_lemmatizer()
+    lemmatize = crisis_eval.offline_lemmatizer()
     return [crisis_patterns.detect(text, lemmatize(text) if lemmatize else None) is not None for text in texts]
 
 

@@ -4,9 +4,9 @@
     .venv/bin/python tools/crisis_report.py --no-lemmas
     .venv/bin/python tools/crisis_report.py --path other_set.yml --strict
 
-Recall and false-positive rate come from the same `evaluate()` as the pytest suite
-(tests/test_crisis_detection.py). With --strict the exit status is 1 when recall < 1.0 or
-the false-positive rate is above 5 %.
+Recall and false-positive rate come from the same `evaluate()` (tools/crisis_eval.py) as the
+pytest suite (tests/test_crisis_detection.py). With --strict the exit status is 1 when recall
+< 1.0 or the false-positive rate is above 5 %.
 """
 from __future__ import annotations
 
@@ -16,24 +16,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.nlu import crisis_patterns  # noqa: E402
+from tools import crisis_eval  # noqa: E402
 
 MAX_FALSE_POSITIVE_RATE = 0.05
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--path", type=Path, default=crisis_patterns.DEFAULT_EVAL_PATH)
+    parser.add_argument("--path", type=Path, default=crisis_eval.DEFAULT_EVAL_PATH)
     parser.add_argument("--no-lemmas", action="store_true",
                         help="skip the run with spaCy lemmas (the offline lookup lemmatizer)")
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 when recall < 1.0 or the false-positive rate > 5%%")
     args = parser.parse_args()
 
-    positives, negatives = crisis_patterns.load_eval_set(args.path)
+    positives, negatives = crisis_eval.load_eval_set(args.path)
     runs = [("text", None)]
     if not args.no_lemmas:
-        lemmatize = crisis_patterns.offline_lemmatizer()
+        lemmatize = crisis_eval.offline_lemmatizer()
         if lemmatize is None:
             print("(spaCy lookup lemmatizer not available: text-only run)\n")
         else:
@@ -41,7 +41,7 @@ def main() -> int:
 
     ok = True
     for label, lemmatize in runs:
-        result = crisis_patterns.evaluate(positives, negatives, lemmatize)
+        result = crisis_eval.evaluate(positives, negatives, lemmatize)
         print(f"== {args.path.name} ({label}) ==")
         print(result.report())
         print()

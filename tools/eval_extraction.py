@@ -5,11 +5,11 @@
     .venv/bin/python tools/eval_extraction.py --no-timing --errors 40
 
 What it measures, per type, precision / recall / F1 over (sentence, value) pairs:
-  quality, growth (negated qualities), motive, not_motive (negated motives)   bot.lexicon.extract
-  person, organisation, circle ((name, circle) pairs)                        bot.contacts
-  deadline (exact date; a wrong date counts as a false positive and a miss)  bot.smart.parse_deadline
+  quality, growth (negated qualities), motive, not_motive (negated motives)   bot.dutch.lexicon.extract
+  person, organisation, circle ((name, circle) pairs)                        bot.dutch.contacts
+  deadline (exact date; a wrong date counts as a false positive and a miss)  bot.dutch.deadlines
 and the accuracy of the SMART decisions (specific, measurable, has a deadline, and all three) of
-bot.smart.check on the action sentences.
+bot.dutch.smart.check on the action sentences.
 
 Contacts are evaluated three ways:
   gold entities  find_contacts(text, gold person/organisation entities): the circle and the
@@ -50,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from bot import contacts, lexicon, smart  # noqa: E402
+from bot.dutch import contacts, lexicon, smart  # noqa: E402
 
 DEV_SET = ROOT / "tests" / "data" / "extraction_dev.yml"
 REPORT_JSON = ROOT / "docs" / "extraction-eval.json"
@@ -466,9 +466,9 @@ def main() -> int:
 
     lemmatize = None
     if not args.no_lemmas:
-        from bot.nlu import crisis_patterns
+        from tools.crisis_eval import offline_lemmatizer
 
-        lemmatize = crisis_patterns.offline_lemmatizer()
+        lemmatize = offline_lemmatizer()
     agent = None
     timing: Dict[str, Any] = {}
     cached: Optional[Dict[str, Entities]] = None

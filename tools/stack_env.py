@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Dict, Mapping, Optional
 
 from backend.config import REPO_ROOT as ROOT
-from backend.config import VAR_DIR, default_database_url, default_tracker_store_url
+from backend.config import VAR_DIR, default_database_url, default_tracker_store_url, installation_secrets
 
 SECRETS_FILE = VAR_DIR / "secrets.env"
 CONSOLE_DIR = ROOT / "tools" / "console"
@@ -39,7 +39,7 @@ def _generated_secrets() -> Dict[str, str]:
         SECRETS_FILE.parent.mkdir(parents=True, exist_ok=True)
         SECRETS_FILE.touch(mode=0o600)
     text = SECRETS_FILE.read_text()
-    found = {key: value for key, value in (line.split("=", 1) for line in text.splitlines() if "=" in line)}
+    found = installation_secrets(SECRETS_FILE.parent)
     missing = [name for name in SECRET_NAMES if not found.get(name)]
     if missing:
         added = {name: _new_secret(name) for name in missing}

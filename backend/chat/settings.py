@@ -12,6 +12,7 @@ from typing import Mapping, Optional
 from aiohttp import web
 
 from backend.config import REPO_ROOT, Config, ConfigError
+from contract import settings
 
 # web/package-lock.json pins the socket.io client; tools/setup.sh installs it here.
 SOCKET_IO_CLIENT = REPO_ROOT / "web" / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
@@ -64,20 +65,8 @@ class ChannelSettings:
     @classmethod
     def from_env(cls, config: Config, environ: Optional[Mapping[str, str]] = None) -> "ChannelSettings":
         env = os.environ if environ is None else environ
-        raw_interval = env.get("REMINDER_INTERVAL_SECONDS") or "60"
-        try:
-            interval = float(raw_interval)
-        except ValueError:
-            raise ConfigError(f"REMINDER_INTERVAL_SECONDS must be a number, not {raw_interval!r}") from None
-        if not 0.2 <= interval <= 86400:
-            raise ConfigError("REMINDER_INTERVAL_SECONDS must be between 0.2 and 86400")
-        raw_busy = env.get("REMINDER_BUSY_MINUTES") or "15"
-        try:
-            busy = float(raw_busy)
-        except ValueError:
-            raise ConfigError(f"REMINDER_BUSY_MINUTES must be a number, not {raw_busy!r}") from None
-        if not 0 <= busy <= 24 * 60:
-            raise ConfigError("REMINDER_BUSY_MINUTES must be between 0 and 1440")
+        interval = settings.number(env, "REMINDER_INTERVAL_SECONDS", 60.0, 0.2, 86400.0, error=ConfigError)
+        busy = settings.number(env, "REMINDER_BUSY_MINUTES", 15.0, 0.0, 1440.0, error=ConfigError)
         username = (env.get("TELEGRAM_VERIFY") or "").strip().lstrip("@") or None
         if username is not None and not _BOT_USERNAME.match(username):
             raise ConfigError(f"TELEGRAM_VERIFY must be the bot's username, not {username!r}")

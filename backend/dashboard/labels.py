@@ -5,12 +5,8 @@ from datetime import date, datetime
 from typing import Optional, Union
 
 from backend.clock import local
-from contract import CIRCLE_LABELS
+from contract import CIRCLE_LABELS, MONTH_NAMES
 
-MONTHS = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)
 
 # Crisis first: the counsellor must see it before anything else.
 CATEGORY_LABELS = {
@@ -39,7 +35,7 @@ def datum(value: Optional[Union[date, datetime]]) -> str:
         return ""
     if isinstance(value, datetime):
         value = local(value)
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
 
 
 def datumtijd(value: Optional[datetime]) -> str:

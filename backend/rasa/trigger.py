@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Optional
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Dict, Optional
 from urllib.parse import quote
 
 import aiohttp
@@ -13,6 +15,19 @@ import aiohttp
 from backend.rasa.tracker_events import REMINDER_INTENT
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Homework:
+    """What the bot is told about the homework it reminds the client of."""
+
+    action_id: int
+    text: str
+    due_date: Optional[date]
+
+    def entities(self) -> Dict[str, Any]:
+        due = self.due_date.isoformat() if self.due_date else None
+        return {"homework": self.text, "homework_action_id": self.action_id, "homework_due_date": due}
 
 # Rasa ran it; nothing reached Rasa; Rasa ran nothing (no model yet, no such intent); unknown.
 DELIVERED, UNREACHABLE, REFUSED, UNCERTAIN = "delivered", "unreachable", "refused", "uncertain"
@@ -26,13 +41,13 @@ class RasaTrigger:
         self.rasa_url = rasa_url.rstrip("/")
         self.token = token
 
-    async def __call__(self, chat_id: str, channel: str, action_id: int, homework: str) -> str:
-        """The action's id and text go along as entities: the bot needs no look-up to know it."""
+    async def __call__(self, chat_id: str, channel: str, homework: Homework) -> str:
+        """The homework goes along as entities (id, text, due date): the bot needs no look-up."""
         url = f"{self.rasa_url}/conversations/{quote(chat_id, safe='')}/trigger_intent"
         params = {"output_channel": channel, "include_events": "NONE"}
         if self.token:
             params["token"] = self.token
-        body = {"name": REMINDER_INTENT, "entities": {"homework": homework, "action_id": action_id}}
+        body = {"name": REMINDER_INTENT, "entities": homework.entities()}
         try:
             async with self.http.post(url, params=params, json=body) as response:
                 await response.read()

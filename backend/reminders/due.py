@@ -3,7 +3,7 @@ that a homework with a reminder time gets when it is assigned."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Dict, List, Optional, Tuple
 
 from sqlalchemy import and_, func, or_, select
@@ -37,6 +37,7 @@ class Candidate:
     consent: Optional[bool]
     action_status: str
     text: str
+    due_date: Optional[date]
     state: str
     snoozed_until: Optional[datetime]
     telegram_chat_id: Optional[str]
@@ -56,7 +57,7 @@ async def due(s: AsyncSession, now: datetime, client_id: Optional[int] = None) -
         select(
             Reminder.id, Reminder.action_id, Reminder.attempts, Reminder.status, Reminder.claimed_at,
             Reminder.due_at, Reminder.held, Client.id, Client.chat_id, Client.consent_given, Action.status,
-            Action.text, ReminderSettings.state, ReminderSettings.snoozed_until, TelegramLink.telegram_chat_id,
+            Action.text, Action.due_date, ReminderSettings.state, ReminderSettings.snoozed_until, TelegramLink.telegram_chat_id,
         )
         .join(Action, Action.id == Reminder.action_id)
         .join(Client, Client.id == Reminder.client_id)
@@ -73,7 +74,7 @@ async def due(s: AsyncSession, now: datetime, client_id: Optional[int] = None) -
         query = query.where(Reminder.client_id == client_id)
     rows = (await s.execute(query)).all()
     return [
-        Candidate(*row[:12], state=row[12] or "active", snoozed_until=row[13], telegram_chat_id=row[14])
+        Candidate(*row[:13], state=row[13] or "active", snoozed_until=row[14], telegram_chat_id=row[15])
         for row in rows
     ]
 

@@ -32,7 +32,7 @@ from backend.config import CONFIG
 from backend.jobs import leases
 from backend.rasa.tracker_events import TRACKER_EVENTS, TrackerEvents, TranscriptUnavailable
 from backend.rasa.tracker_store import TRACKER_STORE
-from backend.rasa.trigger import DELIVERED, REFUSED, UNREACHABLE, RasaTrigger
+from backend.rasa.trigger import DELIVERED, REFUSED, UNREACHABLE, Homework, RasaTrigger
 from backend.reminders.due import Candidate, TickReport, client_facts, due
 from backend.reminders.rules import earliest_send, is_busy
 from backend.tables import Reminder, utcnow
@@ -169,7 +169,8 @@ class ReminderScheduler:
                 await self._finish(candidate.reminder_id, attempt, sent=True)
                 report.sent.append(candidate.reminder_id)
                 return
-        outcome = await self.trigger(candidate.chat_id, channel, candidate.action_id, candidate.text)
+        homework = Homework(candidate.action_id, candidate.text, candidate.due_date)
+        outcome = await self.trigger(candidate.chat_id, channel, homework)
         if outcome == DELIVERED:
             await self._finish(candidate.reminder_id, attempt, sent=True)
             report.sent.append(candidate.reminder_id)

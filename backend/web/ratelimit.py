@@ -6,13 +6,16 @@ count on their own, which still bounds guessing; a shared store can come with th
 from __future__ import annotations
 
 import time
-from collections import deque
-from typing import Callable, Deque, Dict, Hashable
+from typing import Callable, Hashable
 
 from aiohttp import web
 
+from contract.sliding_window import SlidingWindow
+
 
 class LoginLimiter:
+    """At most `max_failures` wrong tries per key within the window; a success clears the key."""
+
     def __init__(
         self,
         max_failures: int = 5,
@@ -21,39 +24,16 @@ class LoginLimiter:
         max_keys: int = 10_000,
     ) -> None:
         self.max_failures = max_failures
-        self.window = window_seconds
-        self._clock = clock
-        self._max_keys = max_keys
-        self._failures: Dict[Hashable, Deque[float]] = {}
-
-    def _recent(self, key: Hashable) -> Deque[float]:
-        times = self._failures.get(key)
-        if times is None:
-            return deque()
-        cutoff = self._clock() - self.window
-        while times and times[0] <= cutoff:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-        return times
+        self._failures = SlidingWindow(window_seconds, clock, max_keys)
 
     def blocked(self, key: Hashable) -> bool:
-        return len(self._recent(key)) >= self.max_failures
+        return self._failures.count(key) >= self.max_failures
 
     def failed(self, key: Hashable) -> None:
-        if key not in self._failures and len(self._failures) >= self._max_keys:
-            self._prune()
-        self._failures.setdefault(key, deque()).append(self._clock())
+        self._failures.add(key)
 
     def succeeded(self, key: Hashable) -> None:
-        self._failures.pop(key, None)
-
-    def _prune(self) -> None:
-        for key in list(self._failures):
-            self._recent(key)
-        # Under a flood of distinct keys, forget the oldest rather than grow without bound.
-        while len(self._failures) >= self._max_keys:
-            del self._failures[next(iter(self._failures))]
+        self._failures.forget(key)
 
 
 LOGIN_LIMITER = web.AppKey("login_limiter", LoginLimiter)

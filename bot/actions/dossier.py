@@ -1,4 +1,5 @@
-"""What the actions ask of the dossier, with the outbox behind every write.
+"""What the actions ask of the dossier, with the outbox behind every write. Shared
+infrastructure of all topics.
 
 Actions call these functions only; they never see HTTP. A write that the backend cannot take
 now goes into the durable outbox and is delivered later, so the conversation goes on. Every

@@ -1,4 +1,5 @@
-"""Typed client for the dossier backend's JSON API (see docs/architecture.md)."""
+"""Typed client for the dossier backend's JSON API (see docs/architecture.md). Shared
+infrastructure of all topics, used through bot/actions/dossier.py."""
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
-"""What all exercises share: their slots, their topic, stopping and resuming."""
+"""The topic exercise: what all exercises share (their slots, the topic the dossier remembers,
+stopping and resuming). The exercises themselves are topics of their own."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text

@@ -1,4 +1,5 @@
-"""Judging free-text answers in reflection forms: accept real answers, re-ask the rest."""
+"""Judging free-text answers in reflection forms: accept real answers, re-ask the rest.
+Shared infrastructure of every topic with a form (no topic of its own)."""
 from __future__ import annotations
 
 import re

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import dossier
-from bot.actions.free_text import SKIPPED, accept_or_reask
+from bot.actions.form_validation import TopicFormValidation, free_text
+from bot.actions.free_text import SKIPPED
 from bot.actions.review import start_review
 from bot.actions.wording import join_dutch
 
@@ -33,21 +34,11 @@ class ActionAskJobFit(Action):
         return []
 
 
-class ValidateLabourMarketForm(FormValidationAction):
+class ValidateLabourMarketForm(TopicFormValidation):
+    slot_validators = {"job_target": free_text, "job_fit": free_text, "job_questions": free_text, "job_training": free_text}
+
     def name(self) -> Text:
         return "validate_labour_market_form"
-
-    async def validate_job_target(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return accept_or_reask("job_target", value, tracker.get_slot("retries"), dispatcher)
-
-    async def validate_job_fit(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return accept_or_reask("job_fit", value, tracker.get_slot("retries"), dispatcher)
-
-    async def validate_job_questions(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return accept_or_reask("job_questions", value, tracker.get_slot("retries"), dispatcher)
-
-    async def validate_job_training(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return accept_or_reask("job_training", value, tracker.get_slot("retries"), dispatcher)
 
 
 class ActionProposeLabourMarket(Action):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.free_text import SKIPPED, accept_or_reask, is_real_answer
+from bot.actions.form_validation import TopicFormValidation, free_text, free_text_or_proposal
+from bot.actions.free_text import SKIPPED
 from bot.actions.proposals import joined_answers, recognised, values_from_answer
 from bot.actions.review import start_review
 from bot.actions.wording import join_dutch
@@ -30,28 +31,17 @@ class ActionAskMotiveValues(Action):
         return [SlotSet("motive_proposal", proposal or None)]
 
 
-class ValidateMotivesForm(FormValidationAction):
+class ValidateMotivesForm(TopicFormValidation):
+    slot_validators = {
+        "motive_energisers": free_text,
+        "motive_drainers": free_text,
+        "motive_values": free_text_or_proposal("motive_proposal"),
+        "motive_must_haves": free_text,
+        "motive_deal_breakers": free_text,
+    }
+
     def name(self) -> Text:
         return "validate_motives_form"
-
-    async def validate_motive_energisers(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return accept_or_reask("motive_energisers", value, tracker.get_slot("retries"), dispatcher)
-
-    async def validate_motive_drainers(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return accept_or_reask("motive_drainers", value, tracker.get_slot("retries"), dispatcher)
-
-    async def validate_motive_values(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        proposal = tracker.get_slot("motive_proposal") or []
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if proposal and (intent == "affirm" or not is_real_answer(value)):
-            return {"motive_values": ", ".join(proposal), "retries": 0}
-        return accept_or_reask("motive_values", value, tracker.get_slot("retries"), dispatcher)
-
-    async def validate_motive_must_haves(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return accept_or_reask("motive_must_haves", value, tracker.get_slot("retries"), dispatcher)
-
-    async def validate_motive_deal_breakers(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return accept_or_reask("motive_deal_breakers", value, tracker.get_slot("retries"), dispatcher)
 
 
 class ActionProposeMotives(Action):

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.form_validation import TopicFormValidation, free_text
 from bot.actions.free_text import SKIPPED, accept_or_reask
 from bot.actions.review import start_review
 from bot.actions.wording import join_dutch
-from bot.contacts import find_contacts
-from bot.smart import today_in_brussels
+from bot.dutch.contacts import find_contacts
+from bot.dutch.dates import today_in_brussels
 
 MAX_CHOICE_BUTTONS = 6
 QUOTES = "\"'“”‘’„"
@@ -27,7 +28,9 @@ def _names(tracker: Tracker) -> List[str]:
     return [contact["name"] for contact in _contacts(tracker)]
 
 
-class ValidateNetworkForm(FormValidationAction):
+class ValidateNetworkForm(TopicFormValidation):
+    slot_validators = {"network_choice": free_text, "network_message": free_text}
+
     def name(self) -> Text:
         return "validate_network_form"
 
@@ -54,12 +57,6 @@ class ValidateNetworkForm(FormValidationAction):
                     entry["help"] = text[:300]
             result["network_contacts"] = contacts
         return result
-
-    async def validate_network_choice(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return accept_or_reask("network_choice", value, tracker.get_slot("retries"), dispatcher)
-
-    async def validate_network_message(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return accept_or_reask("network_message", value, tracker.get_slot("retries"), dispatcher)
 
 
 class ActionAskNetworkHelp(Action):

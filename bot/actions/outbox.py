@@ -1,4 +1,5 @@
-"""A durable outbox: writes the dossier could not take yet, delivered later.
+"""A durable outbox: writes the dossier could not take yet, delivered later. Shared
+infrastructure of all topics, behind bot/actions/dossier.py.
 
 Each entry carries the idempotency key of its insight, so delivering it twice (a retry after
 a timeout whose request did arrive) never stores a point twice.

@@ -1,11 +1,12 @@
-"""Recognising qualities and motives in the client's words, for proposals and review points."""
+"""Recognising qualities and motives in the client's words, for proposals and review points.
+Shared infrastructure of the topics qualities and motives (no topic of its own)."""
 from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
 from typing import List, Optional
 
-from bot import lexicon
+from bot.dutch import lexicon
 from bot.actions.free_text import SKIPPED, is_real_answer
 
 MAX_POINTS = 5

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import lexicon
-from bot.actions.free_text import SKIPPED, accept_or_reask, is_real_answer
+from bot.dutch import lexicon
+from bot.actions.form_validation import TopicFormValidation, free_text, free_text_or_proposal
+from bot.actions.free_text import SKIPPED, is_real_answer
 from bot.actions.proposals import joined_answers, recognised, values_from_answer
 from bot.actions.review import start_review
 from bot.actions.wording import join_dutch
@@ -44,26 +45,16 @@ class ActionAskQualityWords(Action):
         return [SlotSet("quality_proposal", proposal or None)]
 
 
-class ValidateQualitiesForm(FormValidationAction):
+class ValidateQualitiesForm(TopicFormValidation):
+    slot_validators = {
+        "quality_situation": free_text,
+        "quality_action": free_text,
+        "quality_words": free_text_or_proposal("quality_proposal"),
+        "quality_feedback": free_text,
+    }
+
     def name(self) -> Text:
         return "validate_qualities_form"
-
-    async def validate_quality_situation(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return accept_or_reask("quality_situation", value, tracker.get_slot("retries"), dispatcher)
-
-    async def validate_quality_action(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return accept_or_reask("quality_action", value, tracker.get_slot("retries"), dispatcher)
-
-    async def validate_quality_words(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        proposal = tracker.get_slot("quality_proposal") or []
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if proposal and (intent == "affirm" or not is_real_answer(value)):
-            # "ja, klopt" or "weet ik niet" after a proposal: take the proposal.
-            return {"quality_words": ", ".join(proposal), "retries": 0}
-        return accept_or_reask("quality_words", value, tracker.get_slot("retries"), dispatcher)
-
-    async def validate_quality_feedback(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return accept_or_reask("quality_feedback", value, tracker.get_slot("retries"), dispatcher)
 
 
 class ActionProposeQualities(Action):

@@ -1,4 +1,4 @@
-"""Small helpers for Dutch wording in dynamic messages."""
+"""Small helpers for Dutch wording in dynamic messages. Shared infrastructure of all topics."""
 from __future__ import annotations
 
 import re

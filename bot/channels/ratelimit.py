@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections import deque
-from typing import Any, Awaitable, Callable, Deque, Dict, Mapping, Optional
+from typing import Any, Awaitable, Callable, Dict, Mapping, Optional
 
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.limits import in_thread
 from bot.nlu.crisis import crisis_part
+from contract import settings
+from contract.sliding_window import SlidingWindow
 
 logger = logging.getLogger(__name__)
 
@@ -45,49 +46,25 @@ class SenderRateLimiter:
     ) -> None:
         self.max_messages = max_messages
         self.window = window_seconds
-        self._clock = clock
+        self._sent = SlidingWindow(window_seconds, clock, max_senders)
         self._max_senders = max_senders
-        self._sent: Dict[str, Deque[float]] = {}
         self._over: Dict[str, None] = {}  # senders refused since their last allowed message
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "SenderRateLimiter":
         env = os.environ if environ is None else environ
-        raw_messages = (env.get("CHAT_RATE_LIMIT_MESSAGES") or str(DEFAULT_MESSAGES)).strip()
-        raw_seconds = (env.get("CHAT_RATE_LIMIT_SECONDS") or str(DEFAULT_SECONDS)).strip()
-        try:
-            messages, seconds = int(raw_messages), float(raw_seconds)
-        except ValueError:
-            raise ValueError(
-                "CHAT_RATE_LIMIT_MESSAGES must be a whole number and CHAT_RATE_LIMIT_SECONDS a number "
-                f"of seconds, not {raw_messages!r} and {raw_seconds!r}"
-            ) from None
-        if messages < 0 or not 0 < seconds <= 86400:
-            raise ValueError(
-                "CHAT_RATE_LIMIT_MESSAGES must be 0 (no limit) or more, and CHAT_RATE_LIMIT_SECONDS "
-                "between 0 and 86400"
-            )
+        messages = settings.number(env, "CHAT_RATE_LIMIT_MESSAGES", DEFAULT_MESSAGES, 0, 1_000_000, unit=" (0: no limit)")
+        seconds = settings.number(env, "CHAT_RATE_LIMIT_SECONDS", DEFAULT_SECONDS, 0.001, 86400.0, unit=" seconds")
         return cls(messages, seconds)
-
-    def _recent(self, sender_id: str, now: float) -> Deque[float]:
-        times = self._sent.get(sender_id)
-        if times is None:
-            return deque()
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        if not times:
-            del self._sent[sender_id]
-            self._over.pop(sender_id, None)
-        return times
 
     def allow(self, sender_id: str) -> bool:
         """Counts the message when it may go through; False when the sender is over the limit."""
         if not self.max_messages:
             return True
-        now = self._clock()
-        times = self._recent(sender_id, now)
-        if len(times) >= self.max_messages:
+        if self._sent.count(sender_id) >= self.max_messages:
             if sender_id not in self._over:
+                if len(self._over) >= self._max_senders:
+                    del self._over[next(iter(self._over))]
                 self._over[sender_id] = None
                 # No sender id: it is the client's pseudonym, and this line is for operators.
                 logger.info(
@@ -96,21 +73,8 @@ class SenderRateLimiter:
                 )
             return False
         self._over.pop(sender_id, None)
-        if not times:
-            if len(self._sent) >= self._max_senders:
-                self._prune(now)
-            times = self._sent[sender_id] = deque()
-        times.append(now)
+        self._sent.add(sender_id)
         return True
-
-    def _prune(self, now: float) -> None:
-        for sender_id in list(self._sent):
-            self._recent(sender_id, now)
-        # Under a flood of distinct senders, forget the oldest rather than grow without bound.
-        while len(self._sent) >= self._max_senders:
-            oldest = next(iter(self._sent))
-            del self._sent[oldest]
-            self._over.pop(oldest, None)
 
 
 _shared: Optional[SenderRateLimiter] = None

@@ -53,7 +53,7 @@ CRISIS_INTENT = "crisis"
 CRISIS_SIGNAL_PROPERTY = "crisis_signal"
 CRISIS_LEVEL_PROPERTY = "crisis_level"
 CRISIS_KIND_PROPERTY = "crisis_kind"
-# Entities by which the rules tell the tiers apart (bot/data/rules/safety.yml).
+# Entities by which the rules tell the tiers apart (bot/data/rules/crisis.yml).
 # Danger from others is always "clear" (crisis_patterns.tier_of, crisis_classifier.decide).
 TIER_ENTITIES = {("possible", "self"): "crisis_possible", ("clear", "violence"): "crisis_violence"}
 FALLBACK_THRESHOLD_KEY = "fallback_threshold"

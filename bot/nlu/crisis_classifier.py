@@ -1,8 +1,9 @@
-"""The learned half of crisis detection, beside the rules of crisis_patterns.
+"""The learned half of crisis detection, beside the rules (bot/nlu/crisis_patterns.py).
 
 A logistic regression on words, word pairs and character n-grams of the normalised message
 (the same normalisation as the rules: chat spelling, accents, Flemish forms), trained on the
-risk messages and hard negatives under bot/data/crisis/. It reaches paraphrases the rules were
+risk messages and hard negatives under bot/data/crisis/ (risk_train*.yml, negatives_train*.yml;
+not the rules' own data in bot/data/crisis/patterns/). It reaches paraphrases the rules were
 never written for ("ik wil weg van deze wereld"); the rules keep the cases they were tuned on.
 Either one firing means risk (bot/nlu/crisis.py).
 
@@ -28,7 +29,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.nlu.crisis_patterns import normalise
+from bot.nlu.crisis_normalise import normalise
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "crisis"
 NONE, SELF_CLEAR, SELF_POSSIBLE, VIOLENCE = "none", "self_clear", "self_possible", "violence"

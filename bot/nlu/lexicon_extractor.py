@@ -1,4 +1,4 @@
-"""Quality and motive entities from the lexicons (bot/lexicon.py), after DIET in the pipeline.
+"""Quality and motive entities from the lexicons (bot/dutch/lexicon.py), after DIET in the pipeline.
 
 For the entity types `quality` and `motive` the lexicon is the only authority:
 - DIET's quality/motive entities are removed: the lexicon's filters (negation, things said
@@ -32,7 +32,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import lexicon
+from bot.dutch import lexicon
 
 logger = logging.getLogger(__name__)
 

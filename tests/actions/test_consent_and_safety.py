@@ -2,7 +2,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.consent import ActionRecordConsent
-from bot.actions.safety import ActionFlagCrisis, ActionFlagNotSafe
+from bot.actions.crisis import ActionFlagCrisis, ActionFlagNotSafe
 from tests.actions.conftest import DOMAIN
 
 

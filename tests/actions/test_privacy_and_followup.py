@@ -2,7 +2,7 @@ from rasa_sdk.events import FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import dossier
-from bot.actions.pop import ActionListActions, ActionMarkActionBlocked, ActionMarkActionDone
+from bot.actions.action_plan import ActionListActions, ActionMarkActionBlocked, ActionMarkActionDone
 from bot.actions.privacy import ActionEraseMyData, ActionTellStoredData
 from tests.actions.conftest import DOMAIN
 from tests.actions.test_consent_and_safety import responses
@@ -60,7 +60,7 @@ async def test_a_blocked_action_keeps_the_clients_reason(fake_dossier, make_trac
 
 
 async def test_reminder_wishes_reach_the_dossier(fake_dossier, make_tracker):
-    from bot.actions.conversation import ActionSetReminders
+    from bot.actions.reminders import ActionSetReminders
 
     fake_dossier.actions = [{"id": 7, "text": "cv aanpassen", "status": "open", "reminder_at": "2026-12-01T09:00:00+00:00"}]
     for intent, state, response in (
@@ -84,7 +84,7 @@ async def test_a_client_addressed_with_u_hears_uw_begeleider(fake_dossier, make_
 
 
 async def test_a_returning_client_addressed_with_u_hears_uw_netwerk(fake_dossier, make_tracker, monkeypatch):
-    from bot.actions.conversation import ActionGreet
+    from bot.actions.basics import ActionGreet
 
     fake_dossier.topic = "network"
     plain_summary = fake_dossier.summary
@@ -107,7 +107,7 @@ async def test_a_returning_client_addressed_with_u_hears_uw_netwerk(fake_dossier
 
 
 async def test_later_without_a_reminder_on_its_way_promises_none_for_tomorrow(fake_dossier, make_tracker):
-    from bot.actions.conversation import ActionSetReminders
+    from bot.actions.reminders import ActionSetReminders
 
     dispatcher = CollectingDispatcher()
     await ActionSetReminders().run(dispatcher, make_tracker({}, "later", "snooze_reminder"), DOMAIN)

@@ -31,7 +31,7 @@ def seeded(backend):
     secret = backend.cli("clients", "create", "--counsellor", "bo@example.org", "--name", "Geheime Cliënt")
 
     chat = f"/chats/{jan['chat_id']}"
-    backend.dossier.api("PUT", f"{chat}/consent", {"given": True, "version": "v1"})
+    backend.api("PUT", f"{chat}/consent", {"given": True, "version": "v1"})
     for i, (category, value, sentence) in enumerate([
         ("quality", "geduldig", "Ik heb de boze klant rustig geholpen tot hij weer lachte."),
         ("quality", "nauwkeurig", "Ik controleer de leveringen altijd twee keer."),
@@ -41,7 +41,7 @@ def seeded(backend):
         ("labour_market", "logistiek bediende", "Magazijnwerk met planning, dat lijkt me iets."),
         ("question_for_counsellor", "opleiding heftruck", "Kan ik een heftruckopleiding volgen via de VDAB?"),
     ]):
-        backend.dossier.api("POST", f"{chat}/insights", {
+        backend.api("POST", f"{chat}/insights", {
             "key": f"i{i}", "category": category, "value": value, "sentence": sentence, "said_at": None, "status": "confirmed",
         })
     contacts = [
@@ -54,22 +54,22 @@ def seeded(backend):
         ("Voetbalclub", "associations", "KSV Oostkamp", "veel mensen uit de logistiek"),
     ]
     for i, (name, circle, organisation, help_) in enumerate(contacts):
-        created = backend.dossier.api("POST", f"{chat}/contacts", {
+        created = backend.api("POST", f"{chat}/contacts", {
             "key": f"c{i}", "name": name, "circle": circle, "organisation": organisation, "help": help_, "sentence": "",
         })
         if name in ("Karim", "Els Maes"):
-            backend.dossier.api("PATCH", f"{chat}/contacts/{created['contact_id']}", {"contacted": True})
-    done = backend.dossier.api("POST", f"{chat}/actions", {"key": "a1", "text": "Mijn cv aanpassen met de tips van Karim", "due_date": None, "measure": "Karim heeft het nagelezen"})
-    backend.dossier.api("PATCH", f"{chat}/actions/{done['action_id']}", {"status": "done"})
-    blocked = backend.dossier.api("POST", f"{chat}/actions", {"key": "a2", "text": "Els bellen over vacatures bij de stad", "due_date": NEXT_WEEK, "measure": "ik weet welke vacatures er zijn"})
-    backend.dossier.api("PATCH", f"{chat}/actions/{blocked['action_id']}", {"status": "blocked", "obstacle": "Ik durf niet goed te bellen."})
-    backend.dossier.api("POST", f"{chat}/mood", {"key": "m1", "mood": "good", "sentence": "Het gesprek met Karim deed deugd."})
-    backend.dossier.api("POST", f"{chat}/mood", {"key": "m2", "mood": "bad", "sentence": "Bellen vind ik eng."})
-    backend.dossier.api("POST", f"{chat}/flags", {"key": "f1", "kind": "stuck", "message": "Ik weet niet hoe ik Els moet aanspreken."})
-    backend.dossier.api("PUT", f"{chat}/topic", {"topic": "network"})
+            backend.api("PATCH", f"{chat}/contacts/{created['contact_id']}", {"contacted": True})
+    done = backend.api("POST", f"{chat}/actions", {"key": "a1", "text": "Mijn cv aanpassen met de tips van Karim", "due_date": None, "measure": "Karim heeft het nagelezen"})
+    backend.api("PATCH", f"{chat}/actions/{done['action_id']}", {"status": "done"})
+    blocked = backend.api("POST", f"{chat}/actions", {"key": "a2", "text": "Els bellen over vacatures bij de stad", "due_date": NEXT_WEEK, "measure": "ik weet welke vacatures er zijn"})
+    backend.api("PATCH", f"{chat}/actions/{blocked['action_id']}", {"status": "blocked", "obstacle": "Ik durf niet goed te bellen."})
+    backend.api("POST", f"{chat}/mood", {"key": "m1", "mood": "good", "sentence": "Het gesprek met Karim deed deugd."})
+    backend.api("POST", f"{chat}/mood", {"key": "m2", "mood": "bad", "sentence": "Bellen vind ik eng."})
+    backend.api("POST", f"{chat}/flags", {"key": "f1", "kind": "stuck", "message": "Ik weet niet hoe ik Els moet aanspreken."})
+    backend.api("PUT", f"{chat}/topic", {"topic": "network"})
 
     zoe_chat = f"/chats/{zoe['chat_id']}"
-    backend.dossier.api("POST", f"{zoe_chat}/insights", {
+    backend.api("POST", f"{zoe_chat}/insights", {
         "key": "crisis-1", "category": "crisis", "value": "crisissignaal", "sentence": "Ik zie het echt niet meer zitten.", "said_at": None, "status": "confirmed",
     })
 
@@ -165,7 +165,7 @@ def test_assign_homework_and_the_bot_sees_it(page, backend, seeded):
     row = page.locator("table.actions tr", has_text="Drie vacatures in de logistiek opzoeken")
     assert "huiswerk" in row.inner_text() and "nog te doen" in row.inner_text()
 
-    summary = backend.dossier.api("GET", f"/chats/{seeded['jan']['chat_id']}/summary")
+    summary = backend.api("GET", f"/chats/{seeded['jan']['chat_id']}/summary")
     homework = summary["open_actions"][0]
     assert homework["is_homework"] and homework["text"] == "Drie vacatures in de logistiek opzoeken"
     assert homework["due_date"] == NEXT_WEEK and homework["reminder_at"]

@@ -18,7 +18,13 @@ import yaml
 from tools.stack_env import ROOT
 
 from ..backend.test_cli import ok_json, run_cli
-from .test_chat_access import invited, open_chat, other_browser, telegram_client, telegram_invited  # noqa: F401 (fixtures)
+from .test_chat_access import (  # noqa: F401 (fixtures)
+    invited,
+    open_chat,
+    other_browser,
+    telegram_client,
+    telegram_invited,
+)
 
 DOMAIN = yaml.safe_load((ROOT / "bot" / "domain.yml").read_text())
 QUOTED = re.compile(r"'([^']{2,60})'")

@@ -14,7 +14,7 @@ from backend import db
 from backend.chat.settings import CHANNEL_SETTINGS
 from backend.rasa.tracker_events import TrackerEvents
 from backend.rasa.tracker_store import TrackerStore
-from backend.rasa.trigger import DELIVERED, REFUSED, UNCERTAIN, UNREACHABLE
+from backend.rasa.trigger import DELIVERED, REFUSED, UNCERTAIN, UNREACHABLE, Homework
 from backend.reminders.due import reminder_for
 from backend.reminders.scheduler import SCHEDULER, ReminderScheduler
 from backend.tables import Action, Reminder, TelegramLink
@@ -38,11 +38,11 @@ class FakeRasa:
     """Records trigger_intent calls; answers with the outcomes it is given, then 'delivered'."""
 
     def __init__(self, *outcomes: str) -> None:
-        self.calls: List[Tuple[str, str, int, str]] = []
+        self.calls: List[Tuple[str, str, int, str]] = []  # chat, channel, action id, homework text
         self.outcomes = list(outcomes)
 
-    async def __call__(self, chat_id: str, channel: str, action_id: int, homework: str) -> str:
-        self.calls.append((chat_id, channel, action_id, homework))
+    async def __call__(self, chat_id: str, channel: str, homework: Homework) -> str:
+        self.calls.append((chat_id, channel, homework.action_id, homework.text))
         return self.outcomes.pop(0) if self.outcomes else DELIVERED
 
 

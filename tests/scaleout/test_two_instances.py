@@ -172,7 +172,12 @@ def add_due_homework(setup: ScaleOut, client_id: int, text: str) -> int:
             (client_id, text),
         )
         action_id = cursor.fetchone()[0]
-        connection.commit()
+        cursor.execute(
+            "INSERT INTO reminders (client_id, action_id, due_at, status, attempts, created_at, updated_at)"
+            " SELECT client_id, id, reminder_at, 'pending', 0, now(), now() FROM actions WHERE id = %s",
+            (action_id,),
+        )
+        connection.commit()  # one transaction, as the dashboard's (backend.dashboard.queries.assign_homework)
     return action_id
 
 

@@ -1,16 +1,21 @@
-"""POP actions (loopbaansturing): turning an insight into a SMART action, and following up open
-actions and homework (done, not yet, blocked and why)."""
+"""The action plan (POP, loopbaansturing): turning an insight into a SMART action, and following
+up open actions and homework (done, not yet, blocked and why). The homework reminder that the
+backend's scheduler sends is in bot/actions/reminders.py."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import smart
+from bot.dutch import smart
+from bot.dutch.dates import today_in_brussels
+from bot.dutch.deadlines import parse_deadline
+from contract import MONTH_NAMES
 from bot.actions import dossier
+from bot.actions.form_validation import TopicFormValidation, free_text
 from bot.actions.free_text import SKIPPED, accept_or_reask
 from bot.actions.review import start_review
 
@@ -21,11 +26,13 @@ def format_due(due: Optional[str]) -> str:
     if not due:
         return "geen datum"
     year, month, day = (int(part) for part in due.split("-"))
-    return f"{day} {smart.MONTH_NAMES[month - 1]}" + ("" if year == smart.today_in_brussels().year else f" {year}")
+    return f"{day} {MONTH_NAMES[month - 1]}" + ("" if year == today_in_brussels().year else f" {year}")
 
 
-class ValidateActionForm(FormValidationAction):
+class ValidateActionForm(TopicFormValidation):
     """Asks only for the SMART parts the client's action is missing."""
+
+    slot_validators = {"action_measure": free_text}
 
     def name(self) -> Text:
         return "validate_action_form"
@@ -52,7 +59,7 @@ class ValidateActionForm(FormValidationAction):
         return result
 
     async def validate_action_deadline(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        due = smart.parse_deadline(value) if isinstance(value, str) else None
+        due = parse_deadline(value) if isinstance(value, str) else None
         if due is not None:
             return {"action_deadline": due.isoformat(), "retries": 0}
         tries = int(tracker.get_slot("retries") or 0) + 1
@@ -61,9 +68,6 @@ class ValidateActionForm(FormValidationAction):
             return {"action_deadline": SKIPPED, "retries": 0}
         dispatcher.utter_message(response="utter_deadline_not_understood")
         return {"action_deadline": None, "retries": tries}
-
-    async def validate_action_measure(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return accept_or_reask("action_measure", value, tracker.get_slot("retries"), dispatcher)
 
 
 class ActionProposeAction(Action):
@@ -75,7 +79,7 @@ class ActionProposeAction(Action):
         if not text or text == SKIPPED:
             return start_review(dispatcher, [])
         deadline = tracker.get_slot("action_deadline")
-        due = smart.parse_deadline(text)
+        due = parse_deadline(text)
         due_iso = due.isoformat() if due else (deadline if deadline and deadline != SKIPPED else None)
         measure = tracker.get_slot("action_measure")
         value = text.strip()[:400] + (f" (tegen {format_due(due_iso)})" if due_iso and not due else "")
@@ -182,27 +186,8 @@ class ActionMarkActionBlocked(Action):
         return [SlotSet("reported_action", None), SlotSet("action_obstacle", None)]
 
 
-class ValidateObstacleForm(FormValidationAction):
+class ValidateObstacleForm(TopicFormValidation):
+    slot_validators = {"action_obstacle": free_text}
+
     def name(self) -> Text:
         return "validate_obstacle_form"
-
-    async def validate_action_obstacle(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        result = accept_or_reask("action_obstacle", value, tracker.get_slot("retries"), dispatcher)
-        return result
-
-
-class ActionRemindHomework(Action):
-    """Opens a conversation about homework, when the backend's scheduler triggers it."""
-
-    def name(self) -> Text:
-        return "action_remind_homework"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        homework = next(tracker.get_latest_entity_values("homework"), None)
-        actions = await dossier.open_actions(tracker.sender_id) or []
-        match = next((a for a in actions if a.get("text") == homework), None) or next((a for a in actions if a.get("is_homework")), None)
-        text = homework or (match or {}).get("text")
-        if not text:
-            return []
-        dispatcher.utter_message(response="utter_homework_reminder", homework=text)
-        return [SlotSet("reported_action", match)] if match else []

@@ -1,5 +1,6 @@
-"""Crisis flag for the counsellor. The answer to the client itself is a plain response, sent by
-a rule before this action runs, so the client gets it even when the action server is down."""
+"""Crisis: the flag for the counsellor. The answer to the client itself is a plain response,
+sent by a rule before this action runs, so the client gets it even when the action server is
+down."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
