@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # What a trained model depends on: retrain when any of it changes.
 BOT_INPUTS := config.yml bot/domain.yml $(shell find bot/data bot/nlu bot/dutch -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) var/spacy/pipeline-in-use
 
-.PHONY: help setup train validate test pytest test-stories nlu-report run bench load profile
+.PHONY: help setup train validate test pytest test-postgres test-stories nlu-report run bench load profile
 
 help:
 	@echo "make run    start the bot, the action server and the backend"
@@ -42,15 +42,31 @@ TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 # Two workers (pytest-xdist), each test module on one worker: the modules that start real
 # processes share them within the module. On PostgreSQL each worker gets its own database.
 PYTEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+# make test prints how long each step took (phase, seconds).
+STEP = @echo "make test: $(1) done after $$(( $$(date +%s) - $(TEST_STARTED) )) s"
+TEST_STARTED := $(shell date +%s)
 
 pytest: train
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
-	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests/backend
+	$(PYTEST)
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(PYTEST) tests/backend
+
+test-postgres: train
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(PYTEST) tests/backend
 
 test-stories: train
 	$(RASA) test core --stories tests/stories --model $(MODEL) --e2e --fail-on-prediction-errors --out var/results/core
 
-test: validate train pytest test-stories
+# Everything pytest-and-Rasa can check, with the independent steps side by side: the data check
+# beside training (one core each), and the PostgreSQL pass beside the test stories.
+test: setup
+	$(call STEP,setup)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target validate $(MODEL)
+	$(call STEP,validate and train)
+	$(PYTEST)
+	$(call STEP,pytest)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-stories
+	$(call STEP,PostgreSQL pass and test stories)
 
 # Intent and entity scores on the held-out split (tests/nlu/test_split.yml), into docs/nlu/.
 nlu-report: train

@@ -13,7 +13,7 @@ class SlidingWindow:
         self, window_seconds: float, clock: Callable[[], float] = time.monotonic, max_keys: int = 10_000
     ) -> None:
         self.window = window_seconds
-        self._clock = clock
+        self.clock = clock
         self._max_keys = max_keys
         self._times: Dict[Hashable, Deque[float]] = {}
 
@@ -22,7 +22,7 @@ class SlidingWindow:
         times = self._times.get(key)
         if times is None:
             return 0
-        cutoff = self._clock() - self.window
+        cutoff = self.clock() - self.window
         while times and times[0] <= cutoff:
             times.popleft()
         if not times:
@@ -32,7 +32,7 @@ class SlidingWindow:
     def add(self, key: Hashable) -> None:
         if key not in self._times and len(self._times) >= self._max_keys:
             self._prune()
-        self._times.setdefault(key, deque()).append(self._clock())
+        self._times.setdefault(key, deque()).append(self.clock())
 
     def forget(self, key: Hashable) -> None:
         self._times.pop(key, None)

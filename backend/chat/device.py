@@ -13,6 +13,7 @@ from backend.config import CONFIG
 from backend.tables import ChatDevice, Client
 from backend.web.json_api import json_error
 from backend.web.ratelimit import LoginLimiter
+from backend.web.urls import url_for
 
 DEVICE_COOKIE = "chat_device"
 DEVICE_COOKIE_MAX_AGE = 180 * 24 * 3600
@@ -26,7 +27,7 @@ def set_device_cookie(request: web.Request, response: web.StreamResponse, client
         DEVICE_COOKIE,
         token,
         max_age=DEVICE_COOKIE_MAX_AGE,
-        path=f"/chat/{client.invite_token}",
+        path=url_for(request, "chat", invite_token=client.invite_token),
         httponly=True,
         samesite="Lax",
         secure=request.app[CONFIG].cookie_secure,

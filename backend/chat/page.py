@@ -22,6 +22,7 @@ from backend.chat.device import DEVICE_CODE_LIMITER, DEVICE_CODE_PARAM, client_a
 from backend.chat.settings import CHANNEL_SETTINGS
 from backend.tables import Client
 from backend.web.csrf import csrf_token
+from backend.web.urls import url_for
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ async def chat_page(request: web.Request) -> web.StreamResponse:
     code = request.query.get(DEVICE_CODE_PARAM)
     if device is not None:
         if code is not None:  # a device link opened in a browser that already has access
-            raise web.HTTPSeeOther(f"/chat/{client.invite_token}")
+            raise web.HTTPSeeOther(url_for(request, "chat", invite_token=client.invite_token))
         return await _render_chat(request, client)
     async with db.session(request.app) as s:
         if code is not None:
@@ -106,7 +107,7 @@ async def chat_page(request: web.Request) -> web.StreamResponse:
 
 async def _welcome(request: web.Request, client: Client, code: Optional[str]) -> web.Response:
     context = {
-        "action": f"/chat/{client.invite_token}/open",
+        "action": url_for(request, "chat_open", invite_token=client.invite_token),
         "csrf_token": csrf_token(await get_session(request)),
         "device_code": code,
     }
@@ -136,7 +137,7 @@ async def open_chat(request: web.Request) -> web.StreamResponse:
             except access.InviteUsed:
                 return _message_page(request, "used")
     # Post/redirect/get, and away from any address with a code in it.
-    redirect = web.HTTPSeeOther(f"/chat/{client.invite_token}")
+    redirect = web.HTTPSeeOther(url_for(request, "chat", invite_token=client.invite_token))
     if device is None:
         set_device_cookie(request, redirect, client, token)
     raise redirect
@@ -150,7 +151,7 @@ async def _render_chat(request: web.Request, client: Client) -> web.Response:
         telegram = await access.telegram_of(s, client.id)
     context: Dict[str, Any] = {
         "chat_id": client.chat_id,
-        "base": f"/chat/{client.invite_token}",
+        "base": url_for(request, "chat", invite_token=client.invite_token),
         "socket_origin": origin,
         "socket_path": path,
         "csrf_token": csrf_token(session),

@@ -20,6 +20,7 @@ from backend.rasa.transcripts import TRANSCRIPTS
 from backend.reminders.scheduler import SCHEDULER
 from backend.web.csrf import csrf_token
 from backend.web.json_api import json_error
+from backend.web.urls import url_for
 from contract import chat_token
 
 
@@ -101,5 +102,6 @@ async def device_code(request: web.Request) -> web.Response:
     client = await client_of_device(request)
     async with db.session(request.app) as s:
         code, expires_at = await access.new_link_code(s, client.id, "device")
-    url = f"{request.app[CONFIG].public_url}/chat/{client.invite_token}?{DEVICE_CODE_PARAM}={code}"
+    path = url_for(request, "chat", invite_token=client.invite_token)
+    url = f"{request.app[CONFIG].public_url}{path}?{DEVICE_CODE_PARAM}={code}"
     return web.json_response({"url": url, "expires_at": iso(expires_at)})

@@ -19,6 +19,7 @@ from backend.errors import CounsellorNotFound, InvalidInput
 from backend.tables import EMAIL_MAX
 from backend.web.csrf import csrf_token
 from backend.web.ratelimit import LOGIN_LIMITER
+from backend.web.urls import url_for
 
 logger = logging.getLogger(__name__)
 
@@ -55,13 +56,14 @@ def login_required(handler):
         counsellor_id = session.get(_COUNSELLOR_KEY)
         if not isinstance(counsellor_id, int):
             expired = SIGNED_IN_COOKIE in request.cookies
-            raise web.HTTPSeeOther("/login?verlopen=1" if expired else "/login")
+            login = url_for(request, "login")
+            raise web.HTTPSeeOther(f"{login}?verlopen=1" if expired else login)
         async with db.session(request.app) as s:
             try:
                 request["counsellor"] = await accounts.counsellor_by_id(s, counsellor_id)
             except CounsellorNotFound:
                 session.invalidate()
-                raise web.HTTPSeeOther("/login") from None
+                raise web.HTTPSeeOther(url_for(request, "login")) from None
         return await handler(request)
 
     return wrapper
@@ -75,7 +77,7 @@ def _form_text(form, field: str) -> str:
 async def login_form(request: web.Request) -> web.Response:
     session = await get_session(request)
     if isinstance(session.get(_COUNSELLOR_KEY), int):
-        raise web.HTTPSeeOther("/")
+        raise web.HTTPSeeOther(url_for(request, "client_list"))
     notice = None
     if "verlopen" in request.query:
         notice = SESSION_EXPIRED
@@ -125,7 +127,7 @@ async def login(request: web.Request) -> web.Response:
     session[_COUNSELLOR_KEY] = counsellor.id
     csrf_token(session)
     logger.info("counsellor %s logged in", counsellor.id)
-    response = web.HTTPSeeOther("/")
+    response = web.HTTPSeeOther(url_for(request, "client_list"))
     response.set_cookie(
         SIGNED_IN_COOKIE, "1", max_age=SIGNED_IN_MAX_AGE, httponly=True, samesite="Lax",
         secure=request.app[CONFIG].cookie_secure,
@@ -136,6 +138,6 @@ async def login(request: web.Request) -> web.Response:
 async def logout(request: web.Request) -> web.Response:
     session = await get_session(request)
     session.invalidate()
-    response = web.HTTPSeeOther("/login?afgemeld=1")
+    response = web.HTTPSeeOther(url_for(request, "login") + "?afgemeld=1")
     response.del_cookie(SIGNED_IN_COOKIE)
     raise response

@@ -7,7 +7,6 @@ from typing import Optional, Union
 from backend.clock import local
 from contract import CIRCLE_LABELS, MONTH_NAMES
 
-
 # Crisis first: the counsellor must see it before anything else.
 CATEGORY_LABELS = {
     "crisis": "Signalen van crisis",

@@ -18,10 +18,11 @@ from backend.config import CONFIG, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 from backend.dashboard import charts, forms, listing, pop_document, queries
 from backend.dashboard.auth import login_required, render
 from backend.dashboard.labels import CATEGORY_LABELS
-from backend.rasa.eraser import ERASER
 from backend.jobs.retention import effective_days, purge_due_at
+from backend.rasa.eraser import ERASER
 from backend.rasa.transcripts import TRANSCRIPTS, TranscriptUnavailable
 from backend.tables import Client, utcnow
+from backend.web.urls import url_for
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +168,7 @@ async def _saved(request: web.Request, what: str, anchor: str) -> web.Response:
     session = await get_session(request)
     session[_FLASH_KEY] = what
     # Post/redirect/get: a reload does not send the form twice.
-    raise web.HTTPSeeOther(f"/clients/{_client_id(request)}#{anchor}")
+    raise web.HTTPSeeOther(url_for(request, "client", anchor, client_id=_client_id(request)))
 
 
 @login_required

@@ -24,16 +24,16 @@ class LoginLimiter:
         max_keys: int = 10_000,
     ) -> None:
         self.max_failures = max_failures
-        self._failures = SlidingWindow(window_seconds, clock, max_keys)
+        self.failures = SlidingWindow(window_seconds, clock, max_keys)
 
     def blocked(self, key: Hashable) -> bool:
-        return self._failures.count(key) >= self.max_failures
+        return self.failures.count(key) >= self.max_failures
 
     def failed(self, key: Hashable) -> None:
-        self._failures.add(key)
+        self.failures.add(key)
 
     def succeeded(self, key: Hashable) -> None:
-        self._failures.forget(key)
+        self.failures.forget(key)
 
 
 LOGIN_LIMITER = web.AppKey("login_limiter", LoginLimiter)

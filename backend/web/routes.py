@@ -1,4 +1,5 @@
-"""The whole URL map."""
+"""The whole URL map. Pages and redirects build their links from the route names
+(backend.web.urls.url_for in Python, `url(...)` in the templates), never by hand."""
 from pathlib import Path
 
 from aiohttp import web
@@ -40,30 +41,30 @@ def setup_routes(app: web.Application) -> None:
     add.add_post("/api/v1/telegram/links", telegram.post_link)
     add.add_get("/api/v1/telegram/chats/{telegram_chat_id}", telegram.get_chat_of_telegram)
     chat_page = "/chat/{invite_token}"
-    add.add_get(chat_page, page.chat_page)
-    add.add_post(chat_page + "/open", page.open_chat)
-    add.add_get(chat_page + "/history", page_api.history)
-    add.add_get(chat_page + "/mijn-gegevens.json", page_api.download_dossier)
-    add.add_get(chat_page + "/session", page_api.session_token)
-    add.add_post(chat_page + "/visit", page_api.visit)
-    add.add_post(chat_page + "/telegram/code", page_api.telegram_code)
-    add.add_post(chat_page + "/telegram/unlink", page_api.telegram_unlink)
-    add.add_post(chat_page + "/device/code", page_api.device_code)
+    add.add_get(chat_page, page.chat_page, name="chat")
+    add.add_post(chat_page + "/open", page.open_chat, name="chat_open")
+    add.add_get(chat_page + "/history", page_api.history, name="chat_history")
+    add.add_get(chat_page + "/mijn-gegevens.json", page_api.download_dossier, name="chat_own_data")
+    add.add_get(chat_page + "/session", page_api.session_token, name="chat_session")
+    add.add_post(chat_page + "/visit", page_api.visit, name="chat_visit")
+    add.add_post(chat_page + "/telegram/code", page_api.telegram_code, name="chat_telegram_code")
+    add.add_post(chat_page + "/telegram/unlink", page_api.telegram_unlink, name="chat_telegram_unlink")
+    add.add_post(chat_page + "/device/code", page_api.device_code, name="chat_device_code")
     # Before /static: served from web/node_modules, not from backend/static.
-    add.add_get("/static/vendor/socket.io.min.js", page.socket_io_client)
+    add.add_get("/static/vendor/socket.io.min.js", page.socket_io_client, name="socket_io_client")
 
     # Counsellor auth.
-    add.add_get("/login", auth.login_form)
+    add.add_get("/login", auth.login_form, name="login")
     add.add_post("/login", auth.login)
-    add.add_post("/logout", auth.logout)
-    add.add_get("/", pages.client_list)
+    add.add_post("/logout", auth.logout, name="logout")
+    add.add_get("/", pages.client_list, name="client_list")
     client = r"/clients/{client_id:\d{1,18}}"
-    add.add_get(client, pages.client_detail)
-    add.add_post(client + "/homework", pages.add_homework)
-    add.add_post(client + "/notes", pages.add_note)
-    add.add_post(client + "/retention", pages.set_retention)
-    add.add_post(client + r"/flags/{flag_id:\d{1,18}}/resolve", pages.resolve_flag)
-    add.add_get(client + "/pop", pages.pop_page)
-    add.add_get(client + "/pop.docx", pages.pop_docx)
-    add.add_get("/status", status.status_page)
-    add.add_static("/static", STATIC_DIR)
+    add.add_get(client, pages.client_detail, name="client")
+    add.add_post(client + "/homework", pages.add_homework, name="client_homework")
+    add.add_post(client + "/notes", pages.add_note, name="client_notes")
+    add.add_post(client + "/retention", pages.set_retention, name="client_retention")
+    add.add_post(client + r"/flags/{flag_id:\d{1,18}}/resolve", pages.resolve_flag, name="client_flag_resolve")
+    add.add_get(client + "/pop", pages.pop_page, name="client_pop")
+    add.add_get(client + "/pop.docx", pages.pop_docx, name="client_pop_docx")
+    add.add_get("/status", status.status_page, name="status")
+    add.add_static("/static", STATIC_DIR, name="static")

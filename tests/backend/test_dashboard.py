@@ -210,7 +210,7 @@ async def test_the_block_ends_after_the_window(client, dossier):
     await dossier.counsellor()
     limiter = client.app[LOGIN_LIMITER]
     now = [1000.0]
-    limiter._clock = lambda: now[0]
+    limiter.failures.clock = lambda: now[0]
     for _ in range(5):
         await login(client, password="fout")
     assert (await login(client)).status == 429
