@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.dashboard import queries
 from backend.dossier import reading, serializers
+from backend.dossier.channels_export import channels_export
 from backend.errors import DossierError
 from backend.rasa.transcripts import TranscriptReader, TranscriptUnavailable
 
@@ -30,6 +31,6 @@ async def dossier_export(
         raise ExportIncomplete(
             "the chat history cannot be read from TRACKER_STORE_URL; is its database reachable?"
         ) from None
-    export = serializers.dossier_export(data, transcript)
+    export = {**serializers.dossier_export(data, transcript), **channels_export(data)}
     await queries.audit(s, counsellor_id, data["client"].id, audit_as)
     return export

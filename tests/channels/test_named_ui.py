@@ -157,8 +157,11 @@ async def test_the_download_holds_what_the_admin_export_holds(client, invited, c
     exported = ok_json(
         run_cli(config.database_url, "clients", "export", "--client", str(invited.id), TRACKER_STORE_URL=config.tracker_store_url)
     )
+    # The second export's audit trail shows the first: the client's own download.
+    assert [(a["action"], a["who"]) for a in exported["audit"]][-1:] == [("client_export_dossier", None)]
     for export in (downloaded, exported):
         export.pop("exported_at")
+        export.pop("audit")
     assert downloaded == exported
     assert downloaded["client"]["name"] == "Anaïs De Smet"
 
