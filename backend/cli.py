@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from backend import db
 from backend.config import Config, ConfigError
-from backend.dashboard.passwords import hash_password
+from backend.dashboard.passwords import check_new_password, hash_password
 from backend.dossier import accounts, validation
 from backend.dossier.export import dossier_export
 from backend.errors import DossierError
@@ -55,6 +55,7 @@ async def _create_counsellor(config: Config, args) -> Dict[str, Any]:
     email = validation.email(args.email)
     name = validation.name(args.name)
     password = _read_password(sys.stdin)
+    check_new_password(password, email)
     password_hash = hash_password(password)
 
     async def work(s):

@@ -27,7 +27,7 @@ def test_the_served_access_log_hides_the_invite_token_and_keeps_the_status(tmp_p
     stack = Stack.create(tmp_path, {"DATABASE_URL": database_url})
     stack.start("backend")
     try:
-        stack.admin("counsellors", "create", "--email", "an@example.org", "--name", "An Peeters", "--password-stdin", stdin="wachtwoord-123\n")
+        stack.admin("counsellors", "create", "--email", "an@example.org", "--name", "An Peeters", "--password-stdin", stdin="een-lang-wachtwoord-42\n")
         client = stack.admin("clients", "create", "--counsellor", "an@example.org", "--name", "Anaïs De Smet")
         token = client["invite_url"].rsplit("/", 1)[1]
         assert requests.get(client["invite_url"], timeout=30).status_code == 200

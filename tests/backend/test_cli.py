@@ -56,8 +56,17 @@ def test_create_counsellor_then_a_duplicate_fails(database_url):
 
 @pytest.mark.parametrize(
     "email, password, expected",
-    [("an@example.org", "\n", "password"), ("an@example.org", "", "password"), ("geen-adres", "geheim\n", "e-mail")],
-    ids=["empty-line", "no-input", "bad-email"],
+    [
+        ("an@example.org", "\n", "password"),
+        ("an@example.org", "", "password"),
+        ("geen-adres", "geheim\n", "e-mail"),
+        ("an@example.org", "kort-maar\n", "at least 12 characters"),
+        ("an@example.org", "Wachtwoord2024!\n", "too easy to guess"),
+        ("an@example.org", "welkomwelkom1\n", "too easy to guess"),
+        ("an@example.org", "123456789012\n", "too easy to guess"),
+        ("an@example.org", "an-2024-an-an-an\n", "too easy to guess"),
+    ],
+    ids=["empty-line", "no-input", "bad-email", "short", "common-word", "repeated-word", "digits-only", "own-name"],
 )
 def test_create_counsellor_rejects_bad_input(database_url, email, password, expected):
     assert expected in failed(create_counsellor(database_url, email=email, password=password))
