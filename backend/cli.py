@@ -110,16 +110,28 @@ async def _export_client(config: Config, args) -> Dict[str, Any]:
 
 async def _reissue_invite(config: Config, args) -> Dict[str, Any]:
     from backend.chat.access import reissue_invite
+    from backend.rasa.rekey import move_conversation
+
+    store = TrackerStore(config.tracker_store_url)
+
+    async def move(old: str, new: str) -> int:
+        return await asyncio.get_running_loop().run_in_executor(None, move_conversation, store, old, new)
 
     async def work(s):
-        client, revoked = await reissue_invite(s, args.client)
+        client, revoked, unlinked = await reissue_invite(s, args.client, move)
         return {
             "client_id": client.id,
+            "chat_id": client.chat_id,
+            "chat_token": _chat_token(config, client.chat_id),
             "invite_url": _invite_url(config, client.invite_token),
             "signed_out_browsers": revoked,
+            "telegram_unlinked": unlinked,
         }
 
-    return await _with_session(config, work)
+    try:
+        return await _with_session(config, work)
+    finally:
+        await asyncio.get_running_loop().run_in_executor(None, store.close)
 
 
 async def _demo(config: Config, args) -> Dict[str, Any]:

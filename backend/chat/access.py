@@ -12,7 +12,7 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
-from typing import Optional, Tuple
+from typing import Awaitable, Callable, Optional, Tuple
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -173,18 +173,33 @@ async def add_device_with_code(s: AsyncSession, client: Client, raw_code: object
     return await _new_device(s, client, None)
 
 
-async def reissue_invite(s: AsyncSession, client_id: int) -> Tuple[Client, int]:
-    """A new invite link; the old one and every browser that used it stop working."""
+async def reissue_invite(
+    s: AsyncSession, client_id: int, move_conversation: Callable[[str, str], Awaitable[int]]
+) -> Tuple[Client, int, bool]:
+    """A new invite link and a new chat id, after a lost or shared device: the old link, every
+    browser that used it, the Telegram link and the old chat id stop working. The dossier stays,
+    and `move_conversation(old, new)` moves the chat (Rasa's tracker store) to the new id before
+    the new ids are committed. (client, browsers signed out, whether Telegram was unlinked)."""
     client = await client_by_id(s, client_id)
-    client.invite_token = new_token()
-    result = await s.execute(
+    old_chat_id, new_chat_id = client.chat_id, new_token()
+    client.invite_token, client.chat_id = new_token(), new_chat_id
+    revoked = await s.execute(
         update(ChatDevice)
         .where(ChatDevice.client_id == client.id, ChatDevice.revoked_at.is_(None))
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    await s.commit()
-    return client, result.rowcount
+    unlinked = await s.execute(
+        delete(TelegramLink).where(TelegramLink.client_id == client.id).execution_options(synchronize_session=False)
+    )
+    await s.flush()  # the new ids are taken (unique) before the conversation moves
+    await move_conversation(old_chat_id, new_chat_id)
+    try:
+        await s.commit()
+    except Exception:
+        await move_conversation(new_chat_id, old_chat_id)
+        raise
+    return client, revoked.rowcount, bool(unlinked.rowcount)
 
 
 # Telegram
