@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 from sqlalchemy.orm import sessionmaker
 
 from backend.config import CONFIG, async_url, sync_url
+from contract.private_files import private_sqlite_file, secure_delete
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +24,12 @@ ENGINE = web.AppKey("db_engine", AsyncEngine)
 SESSIONMAKER = web.AppKey("db_sessionmaker", sessionmaker)
 
 
-def _ensure_sqlite_dir(database_url: str) -> None:
-    """A fresh clone has no var/: SQLite would fail with 'unable to open database file'."""
+def _ensure_sqlite_file(database_url: str) -> None:
+    """A fresh clone has no var/ (SQLite would fail with 'unable to open database file'); the
+    file is made for its owner only (contract/private_files.py)."""
     url = sync_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite_file(url.database)
 
 
 def alembic_config(database_url: str) -> AlembicConfig:
@@ -40,7 +42,7 @@ def alembic_config(database_url: str) -> AlembicConfig:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Migrates the database to `revision` (synchronous; call it before serving)."""
-    _ensure_sqlite_dir(database_url)
+    _ensure_sqlite_file(database_url)
     command.upgrade(alembic_config(database_url), revision)
 
 
@@ -53,6 +55,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # SQLite ignores foreign keys unless asked, per connection.
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    secure_delete(dbapi_connection)
 
 
 def create_engine(database_url: str) -> AsyncEngine:

@@ -23,11 +23,15 @@ from rasa.shared.core import events as rasa_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from contract.private_files import private_sqlite_file, secure_delete
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    secure_delete(dbapi_connection)
 
 
 Stamp = Tuple[int, Optional[int]]  # (number of events of the conversation, highest event id)
@@ -69,6 +73,7 @@ class TunedSQLTrackerStore(SQLTrackerStore):
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
             url = self.engine.url
             self.engine.dispose()
+            private_sqlite_file(url.database)
             self.engine = sa.create_engine(
                 url, poolclass=sa.pool.QueuePool, pool_size=5, max_overflow=5,
                 connect_args={"check_same_thread": False, "timeout": 15},

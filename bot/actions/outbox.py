@@ -11,8 +11,9 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Dict, List
+
+from contract.private_files import private_sqlite_file, secure_delete
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Outbox:
     def __init__(self, path: str) -> None:
         self._path = path
         self._lock = threading.Lock()
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite_file(path)
         with self._connect() as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS outbox ("
@@ -38,7 +39,9 @@ class Outbox:
 
     def _connect(self) -> sqlite3.Connection:
         # One short-lived connection per call: entries must be on disk before we answer.
-        return sqlite3.connect(self._path, timeout=5, isolation_level=None)
+        connection = sqlite3.connect(self._path, timeout=5, isolation_level=None)
+        secure_delete(connection)
+        return connection
 
     def put(self, chat_id: str, kind: str, payload: Dict[str, Any]) -> None:
         with self._lock, self._connect() as db:

@@ -128,6 +128,20 @@ def test_sqlite_tracker_database_uses_the_write_ahead_log(tmp_path):
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_sqlite_tracker_database_is_the_owners_only_and_overwrites_what_is_deleted(tmp_path):
+    import stat
+
+    path = tmp_path / "tracker.sqlite3"
+    store = TunedSQLTrackerStore(DOMAIN, host=f"sqlite:///{path}")
+    tracker = DialogueStateTracker("chat", DOMAIN.slots)
+    tracker.update(UserUttered("hallo"))
+    run(store.save(tracker))
+    for file in (path, path.with_name(path.name + "-wal")):
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+
+
 # --- the lock store ----------------------------------------------------------------------------
 
 
