@@ -49,6 +49,11 @@ async def render(
     return aiohttp_jinja2.render_template(template, request, context, status=status)
 
 
+async def signed_in(request: web.Request) -> bool:
+    """Whether the request comes from a signed-in counsellor (without a database look-up)."""
+    return isinstance((await get_session(request)).get(_COUNSELLOR_KEY), int)
+
+
 def login_required(handler):
     @functools.wraps(handler)
     async def wrapper(request: web.Request) -> web.StreamResponse:

@@ -1,4 +1,7 @@
-"""/status and /api/v1/status: what runs, without login and without personal data."""
+"""/status and /api/v1/status: whether the parts answer, for anyone; the details (versions, the
+migration, the model's spaCy pipeline, crisis alerts) only for a signed-in counsellor or the
+service token, so that strangers learn no versions and cannot make the model parse on every hit.
+Never personal data."""
 from __future__ import annotations
 
 import asyncio
@@ -13,7 +16,9 @@ from aiohttp import web
 from backend import db
 from backend.chat.settings import CHANNEL_SETTINGS
 from backend.config import CONFIG
+from backend.dashboard.auth import signed_in
 from backend.jobs.crisis_alerts import alerts_configured
+from backend.web.json_api import service_token_ok
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +53,15 @@ async def _database(app: web.Application) -> Dict[str, Any]:
     return answer
 
 
+async def _rasa_answers(app: web.Application) -> bool:
+    """Rasa's root page ("Hello from Rasa"): cheap, and public in Rasa too."""
+    try:
+        async with app[HTTP_CLIENT].get(f"{app[CONFIG].rasa_url}/") as response:
+            return response.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        return False
+
+
 async def _rasa(app: web.Application) -> Dict[str, Any]:
     """Asks the loaded model to parse a word; the bot's SpacyNLP adds `spacy_pipeline`."""
     url = f"{app[CONFIG].rasa_url}/model/parse"
@@ -69,8 +83,11 @@ async def _rasa(app: web.Application) -> Dict[str, Any]:
     }
 
 
-async def collect(app: web.Application) -> Dict[str, Any]:
+async def collect(app: web.Application, *, details: bool) -> Dict[str, Any]:
     """`spacy_pipeline` sits at the top level: the end-to-end tests and the page read it there."""
+    if not details:
+        database, rasa_answers = await asyncio.gather(_database(app), _rasa_answers(app))
+        return {"database": {"reachable": database["reachable"]}, "rasa": {"reachable": rasa_answers}}
     database, rasa = await asyncio.gather(_database(app), _rasa(app))
     return {
         "version": backend_version(),
@@ -83,11 +100,11 @@ async def collect(app: web.Application) -> Dict[str, Any]:
 
 
 async def status_json(request: web.Request) -> web.Response:
-    return web.json_response(await collect(request.app))
+    return web.json_response(await collect(request.app, details=service_token_ok(request)))
 
 
 async def status_page(request: web.Request) -> web.Response:
-    # No session and no cookie: this page is public.
+    details = await signed_in(request)
     return aiohttp_jinja2.render_template(
-        "status.html", request, {"status": await collect(request.app)}
+        "status.html", request, {"status": await collect(request.app, details=details), "details": details}
     )

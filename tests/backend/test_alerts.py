@@ -16,7 +16,8 @@ from backend.app import create_app
 from backend.config import CONFIG, Config
 from backend.jobs import crisis_alerts
 
-from .conftest import insight_body
+from .conftest import insight_body, login
+from .fixtures import SERVICE_TOKEN
 
 WAIT_SECONDS = 60  # the promise: the counsellor has the mail within a minute
 
@@ -101,10 +102,13 @@ async def test_a_mail_that_cannot_be_sent_is_tried_again(client, auth, config, u
     assert [recipients for recipients, _ in inbox.messages] == [["an@example.org"]]
 
 
-async def test_the_status_page_says_whether_alerts_are_on(client, alerting_client):
-    off = await (await client.get("/api/v1/status")).json()
-    on = await (await alerting_client.get("/api/v1/status")).json()
+async def test_the_status_page_says_whether_alerts_are_on(client, alerting_client, dossier):
+    token = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
+    off = await (await client.get("/api/v1/status", headers=token)).json()
+    on = await (await alerting_client.get("/api/v1/status", headers=token)).json()
     assert (off["crisis_alerts"], on["crisis_alerts"]) == ("off", "email")
+    await dossier.counsellor()
+    await login(client)
     page = await (await client.get("/status")).text()
     assert "SMTP_URL is niet ingesteld" in page
 

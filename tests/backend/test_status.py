@@ -1,4 +1,5 @@
-"""/status and /api/v1/status: versions and whether Rasa answers, with no login and no personal data."""
+"""/status and /api/v1/status: whether the parts answer for anyone; versions, the migration and
+the model's pipeline only with the service token or a counsellor's login; never personal data."""
 from __future__ import annotations
 
 import dataclasses
@@ -10,6 +11,9 @@ from alembic.script import ScriptDirectory
 from backend import db
 from backend.app import create_app
 from tests.backend.test_migrations import HEAD
+
+from .conftest import login
+from .fixtures import SERVICE_TOKEN
 
 pytestmark = pytest.mark.asyncio
 
@@ -27,14 +31,18 @@ async def fake_rasa(aiohttp_server, answer, token=None):
         seen.append(await request.json())
         return web.json_response(answer)
 
+    async def hello(request):
+        return web.Response(text="Hello from Rasa: 3.6.21")
+
     app = web.Application()
     app.router.add_post("/model/parse", parse)
+    app.router.add_get("/", hello)
     server = await aiohttp_server(app)
     return str(server.make_url("")).rstrip("/"), seen
 
 
-async def test_status_when_rasa_is_down(client, config):
-    response = await client.get("/api/v1/status")
+async def test_status_when_rasa_is_down(client, config, auth):
+    response = await client.get("/api/v1/status", headers=auth)
     assert response.status == 200
     status = await response.json()
     assert status["database"] == {"dialect": config.dialect, "reachable": True, "revision": HEAD}
@@ -43,36 +51,45 @@ async def test_status_when_rasa_is_down(client, config):
     assert status["version"]
 
 
-async def test_status_names_the_spacy_pipeline_of_the_loaded_model(aiohttp_client, aiohttp_server, config):
+async def test_status_names_the_spacy_pipeline_of_the_loaded_model(aiohttp_client, aiohttp_server, config, auth, dossier):
     rasa_url, seen = await fake_rasa(
         aiohttp_server, {"text": "hallo", "intent": {"name": "greet"}, "spacy_pipeline": "nl_core_news_sm"}
     )
     client = await aiohttp_client(create_app(dataclasses.replace(config, rasa_url=rasa_url)))
 
-    status = await (await client.get("/api/v1/status")).json()
+    status = await (await client.get("/api/v1/status", headers=auth)).json()
     assert status["rasa"] == {"reachable": True}
     assert status["spacy_pipeline"] == "nl_core_news_sm"
     assert seen == [{"text": "hallo"}]
 
+    # Without the token or a login: only whether the parts answer, and no model parse.
+    public = await (await client.get("/api/v1/status")).json()
+    assert public == {"database": {"reachable": True}, "rasa": {"reachable": True}}
     page = await client.get("/status")
     assert page.status == 200
     html = await page.text()
-    assert "nl_core_news_sm" in html and "antwoordt" in html
+    assert "antwoordt" in html and "nl_core_news_sm" not in html and HEAD not in html
     assert "Set-Cookie" not in page.headers
+    assert seen == [{"text": "hallo"}]
+
+    await dossier.counsellor()
+    await login(client)
+    html = await (await client.get("/status")).text()
+    assert "nl_core_news_sm" in html and HEAD in html
 
 
 async def test_status_sends_rasa_token_to_rasas_api(aiohttp_client, aiohttp_server, config, monkeypatch):
     monkeypatch.setenv("RASA_TOKEN", "rasa-api-token")
     rasa_url, seen = await fake_rasa(aiohttp_server, {"text": "hallo", "spacy_pipeline": "nl_core_news_sm"}, token="rasa-api-token")
     client = await aiohttp_client(create_app(dataclasses.replace(config, rasa_url=rasa_url)))
-    status = await (await client.get("/api/v1/status")).json()
+    status = await (await client.get("/api/v1/status", headers={"Authorization": f"Bearer {SERVICE_TOKEN}"})).json()
     assert status["spacy_pipeline"] == "nl_core_news_sm" and seen == [{"text": "hallo"}]
 
 
-async def test_rasa_without_the_pipeline_key_is_onbekend(aiohttp_client, aiohttp_server, config):
+async def test_rasa_without_the_pipeline_key_is_onbekend(aiohttp_client, aiohttp_server, config, auth):
     rasa_url, _ = await fake_rasa(aiohttp_server, {"text": "hallo"})
     client = await aiohttp_client(create_app(dataclasses.replace(config, rasa_url=rasa_url)))
-    status = await (await client.get("/api/v1/status")).json()
+    status = await (await client.get("/api/v1/status", headers=auth)).json()
     assert status["rasa"] == {"reachable": True}
     assert status["spacy_pipeline"] == "onbekend"
 
@@ -83,6 +100,9 @@ async def test_status_page_is_public_and_in_dutch(client, dossier):
     response = await client.get("/status")
     assert response.status == 200
     html = await response.text()
-    assert "onbekend" in html and "antwoordt niet" in html
-    assert HEAD in html
+    assert "antwoordt niet" in html and "aanmelden" in html
+    assert HEAD not in html, "no versions for strangers"
+    await login(client)
+    html = await (await client.get("/status")).text()
+    assert "onbekend" in html and "antwoordt niet" in html and HEAD in html
     assert "Jan Janssens" not in html and "an@example.org" not in html

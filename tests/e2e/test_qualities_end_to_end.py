@@ -104,7 +104,8 @@ def test_after_a_restart_a_client_who_agreed_is_not_asked_again_and_keeps_u(stac
 
 
 def test_status_page_names_the_spacy_pipeline(stack):
-    status = requests.get(f"{stack.env['BACKEND_URL']}/api/v1/status", timeout=10).json()
+    token = {"Authorization": f"Bearer {stack.env['SERVICE_TOKEN']}"}  # the details need the service token
+    status = requests.get(f"{stack.env['BACKEND_URL']}/api/v1/status", headers=token, timeout=10).json()
     assert status["spacy_pipeline"] in {"nl_core_news_sm", "nl_offline_lookup"}
 
 
