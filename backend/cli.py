@@ -20,6 +20,7 @@ from backend.dashboard.passwords import check_new_password, hash_password
 from backend.dossier import accounts, validation
 from backend.dossier.export import dossier_export
 from backend.errors import DossierError
+from backend.jobs.purge_command import purge_by_hand
 from backend.rasa.tracker_store import TrackerStore
 from backend.rasa.transcripts import TranscriptReader
 from contract import chat_token
@@ -63,6 +64,21 @@ async def _create_counsellor(config: Config, args) -> Dict[str, Any]:
         return {"counsellor_id": counsellor.id}
 
     return await _with_session(config, work)
+
+
+async def _disable_counsellor(config: Config, args) -> Dict[str, Any]:
+    from backend.dashboard.account_admin import set_disabled
+
+    email = validation.email(args.email)
+    return await _with_session(config, lambda s: set_disabled(s, email, args.action == "disable"))
+
+
+async def _reset_password(config: Config, args) -> Dict[str, Any]:
+    from backend.dashboard.account_admin import reset_password
+
+    email = validation.email(args.email)
+    password = _read_password(sys.stdin)
+    return await _with_session(config, lambda s: reset_password(s, email, password))
 
 
 async def _create_client(config: Config, args) -> Dict[str, Any]:
@@ -144,48 +160,6 @@ async def _demo(config: Config, args) -> Dict[str, Any]:
     return await _with_session(config, work)
 
 
-class PurgeBusy(DossierError):
-    pass
-
-
-async def _purge_expired(config: Config, args) -> Dict[str, Any]:
-    """The daily retention purge, by hand (backend.jobs.retention); --dry-run only lists who is due."""
-    from backend.jobs import leases, retention
-    from backend.rasa.eraser import TrackerEraser
-    from backend.tables import utcnow
-
-    engine = db.create_engine(config.database_url)
-    sessions = db.make_sessionmaker(engine)
-    store = TrackerStore(config.tracker_store_url)
-    eraser = TrackerEraser(store)
-    now = utcnow()
-    default = config.retention_days_default
-    try:
-        if args.dry_run:
-            report = await retention.purge_expired(sessions, eraser, default, now=now, dry_run=True)
-        else:
-            # The same claim as the backends' daily run, so the two never purge at once.
-            lease_until = await leases.claim(sessions, retention.JOB, now, every=None, lease=retention.LEASE)
-            if lease_until is None:
-                raise PurgeBusy("a backend is purging right now; try again in a few minutes")
-            report = None
-            try:
-                report = await retention.purge_expired(sessions, eraser, default, now=now)
-            finally:
-                ok = report is not None and not report.failed
-                await leases.finish(sessions, retention.JOB, lease_until, now, ok=ok)
-    finally:
-        await asyncio.get_running_loop().run_in_executor(None, store.close)
-        await engine.dispose()
-    return {
-        "dry_run": bool(args.dry_run),
-        "retention_days_default": default,
-        "expired": report.expired,
-        "purged": report.purged,
-        "failed": report.failed,
-    }
-
-
 def _serve(config: Config, args) -> None:
     from aiohttp import web
 
@@ -229,6 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the password from the first line of standard input",
     )
     create.set_defaults(run=_create_counsellor, is_async=True)
+    for action, text in (("disable", "no more logins, and every sign-in ends now"), ("enable", "allow logins again")):
+        toggle = counsellor_commands.add_parser(action, help=text)
+        toggle.add_argument("--email", required=True)
+        toggle.set_defaults(run=_disable_counsellor, is_async=True)
+    reset = counsellor_commands.add_parser("reset-password", help="a new password; every sign-in ends now")
+    reset.add_argument("--email", required=True)
+    reset.add_argument("--password-stdin", action="store_true", required=True, help="read it from standard input")
+    reset.set_defaults(run=_reset_password, is_async=True)
 
     clients = commands.add_parser("clients", help="manage clients")
     client_commands = clients.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -255,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="erase the dossier and chat of every client quiet for longer than their retention period",
     )
     purge.add_argument("--dry-run", action="store_true", help="only list the client ids that are due")
-    purge.set_defaults(run=_purge_expired, is_async=True)
+    purge.set_defaults(run=purge_by_hand, is_async=True)
     return parser
 
 

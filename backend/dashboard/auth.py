@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -13,17 +13,18 @@ from aiohttp_session import get_session, new_session
 
 from backend import db
 from backend.config import CONFIG
+from backend.dashboard import sessions
 from backend.dashboard.passwords import hash_password, needs_rehash, verify_password
 from backend.dossier import accounts, validation
 from backend.errors import CounsellorNotFound, InvalidInput
-from backend.tables import EMAIL_MAX
+from backend.tables import EMAIL_MAX, Counsellor
 from backend.web.csrf import csrf_token
 from backend.web.ratelimit import LOGIN_LIMITER
 from backend.web.urls import url_for
 
 logger = logging.getLogger(__name__)
 
-_COUNSELLOR_KEY = "counsellor_id"
+_SIGN_IN_KEY = "sign_in"  # the token of the server-side sign-in (backend.dashboard.sessions)
 
 WRONG_LOGIN = "E-mailadres of wachtwoord klopt niet."
 TOO_MANY_TRIES = (
@@ -31,6 +32,7 @@ TOO_MANY_TRIES = (
 )
 
 SESSION_EXPIRED = "Je sessie is verlopen. Meld je opnieuw aan."
+ACCOUNT_DISABLED = "Dit account is uitgeschakeld. Vraag de beheerder van het loopbaandossier om hulp."
 LOGGED_OUT = "Je bent afgemeld."
 # A plain marker cookie: with it, a missing session means "expired", not "never signed in".
 SIGNED_IN_COOKIE = "dossier_signed_in"
@@ -49,26 +51,31 @@ async def render(
     return aiohttp_jinja2.render_template(template, request, context, status=status)
 
 
+async def _counsellor(request: web.Request) -> Optional[Counsellor]:
+    token = (await get_session(request)).get(_SIGN_IN_KEY)
+    if not isinstance(token, str):
+        return None
+    async with db.session(request.app) as s:
+        return await sessions.counsellor_of(s, token)
+
+
 async def signed_in(request: web.Request) -> bool:
-    """Whether the request comes from a signed-in counsellor (without a database look-up)."""
-    return isinstance((await get_session(request)).get(_COUNSELLOR_KEY), int)
+    """Whether the request comes from a counsellor with a live sign-in."""
+    return await _counsellor(request) is not None
 
 
 def login_required(handler):
     @functools.wraps(handler)
     async def wrapper(request: web.Request) -> web.StreamResponse:
-        session = await get_session(request)
-        counsellor_id = session.get(_COUNSELLOR_KEY)
-        if not isinstance(counsellor_id, int):
-            expired = SIGNED_IN_COOKIE in request.cookies
+        counsellor = await _counsellor(request)
+        if counsellor is None:
+            session = await get_session(request)
+            had_one = _SIGN_IN_KEY in session
+            session.invalidate()
+            expired = had_one or SIGNED_IN_COOKIE in request.cookies
             login = url_for(request, "login")
             raise web.HTTPSeeOther(f"{login}?verlopen=1" if expired else login)
-        async with db.session(request.app) as s:
-            try:
-                request["counsellor"] = await accounts.counsellor_by_id(s, counsellor_id)
-            except CounsellorNotFound:
-                session.invalidate()
-                raise web.HTTPSeeOther(url_for(request, "login")) from None
+        request["counsellor"] = counsellor
         return await handler(request)
 
     return wrapper
@@ -80,8 +87,7 @@ def _form_text(form, field: str) -> str:
 
 
 async def login_form(request: web.Request) -> web.Response:
-    session = await get_session(request)
-    if isinstance(session.get(_COUNSELLOR_KEY), int):
+    if await signed_in(request):
         raise web.HTTPSeeOther(url_for(request, "client_list"))
     notice = None
     if "verlopen" in request.query:
@@ -121,6 +127,9 @@ async def login(request: web.Request) -> web.Response:
         limiter.failed(key)
         logger.info("failed dashboard login from %s", request.remote)
         return await render(request, "login.html", {**context, "error": WRONG_LOGIN}, status=401)
+    if counsellor.disabled_at is not None:
+        logger.info("login refused: counsellor %s is disabled", counsellor.id)
+        return await render(request, "login.html", {**context, "error": ACCOUNT_DISABLED}, status=403)
 
     limiter.succeeded(key)
     if needs_rehash(counsellor.password_hash):
@@ -128,8 +137,10 @@ async def login(request: web.Request) -> web.Response:
         async with db.session(request.app) as s:
             await accounts.set_password_hash(s, counsellor.id, new_hash)
     # A fresh session (and CSRF token) at login, so nothing set before it carries over.
+    async with db.session(request.app) as s:
+        token = await sessions.start(s, counsellor.id)
     session = await new_session(request)
-    session[_COUNSELLOR_KEY] = counsellor.id
+    session[_SIGN_IN_KEY] = token
     csrf_token(session)
     logger.info("counsellor %s logged in", counsellor.id)
     response = web.HTTPSeeOther(url_for(request, "client_list"))
@@ -142,6 +153,8 @@ async def login(request: web.Request) -> web.Response:
 
 async def logout(request: web.Request) -> web.Response:
     session = await get_session(request)
+    async with db.session(request.app) as s:
+        await sessions.end(s, session.get(_SIGN_IN_KEY))  # a copy of the cookie stops working too
     session.invalidate()
     response = web.HTTPSeeOther(url_for(request, "login") + "?afgemeld=1")
     response.del_cookie(SIGNED_IN_COOKIE)

@@ -43,6 +43,7 @@ from backend.tables.dossier import (
     Note,
 )
 from backend.tables.people import (
+    CounsellorSession,
     Client,
     Counsellor,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "ClientView",
     "Contact",
     "Counsellor",
+    "CounsellorSession",
     "EMAIL_MAX",
     "FLAG_KINDS",
     "Flag",

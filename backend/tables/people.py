@@ -16,8 +16,24 @@ class Counsellor(Base):
     name = Column(String(NAME_MAX), nullable=False)
     password_hash = Column(String(255), nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # Set by the admin CLI (`counsellors disable`): no login, and every session ends.
+    disabled_at = Column(UTCDateTime, nullable=True)
 
     clients = relationship("Client", back_populates="counsellor")
+
+
+class CounsellorSession(Base):
+    """A dashboard sign-in, kept on the server so that logout, an idle timeout and the admin can
+    end it: the session cookie holds only the random id, whose hash is stored here."""
+
+    __tablename__ = "counsellor_sessions"
+
+    id = Column(Integer, primary_key=True)
+    counsellor_id = Column(Integer, ForeignKey("counsellors.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    ended_at = Column(UTCDateTime, nullable=True)
 
 
 class Client(Base):

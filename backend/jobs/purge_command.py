@@ -1,0 +1,52 @@
+"""`python -m backend purge-expired [--dry-run]`: the daily retention purge by hand, under the
+same lease as the backends' daily run, so the two never purge at once."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict
+
+from backend import db
+from backend.config import Config
+from backend.errors import DossierError
+from backend.jobs import leases, retention
+from backend.rasa.eraser import TrackerEraser
+from backend.rasa.tracker_store import TrackerStore
+from backend.tables import utcnow
+
+
+class PurgeBusy(DossierError):
+    pass
+
+
+async def purge_by_hand(config: Config, args) -> Dict[str, Any]:
+    """The daily retention purge, by hand (backend.jobs.retention); --dry-run only lists who is due."""
+    engine = db.create_engine(config.database_url)
+    sessions = db.make_sessionmaker(engine)
+    store = TrackerStore(config.tracker_store_url)
+    eraser = TrackerEraser(store)
+    now = utcnow()
+    default = config.retention_days_default
+    try:
+        if args.dry_run:
+            report = await retention.purge_expired(sessions, eraser, default, now=now, dry_run=True)
+        else:
+            # The same claim as the backends' daily run, so the two never purge at once.
+            lease_until = await leases.claim(sessions, retention.JOB, now, every=None, lease=retention.LEASE)
+            if lease_until is None:
+                raise PurgeBusy("a backend is purging right now; try again in a few minutes")
+            report = None
+            try:
+                report = await retention.purge_expired(sessions, eraser, default, now=now)
+            finally:
+                ok = report is not None and not report.failed
+                await leases.finish(sessions, retention.JOB, lease_until, now, ok=ok)
+    finally:
+        await asyncio.get_running_loop().run_in_executor(None, store.close)
+        await engine.dispose()
+    return {
+        "dry_run": bool(args.dry_run),
+        "retention_days_default": default,
+        "expired": report.expired,
+        "purged": report.purged,
+        "failed": report.failed,
+    }
