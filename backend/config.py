@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Mapping, Optional
+from typing import Dict, FrozenSet, Mapping, Optional
 
 from aiohttp import web
 from cryptography.fernet import Fernet
@@ -131,6 +131,9 @@ class Config:
     alert_fallback_email: Optional[str] = None
     # Signs the chat tokens that Rasa's chat channels require (contract/chat_token.py).
     chat_token_secret: Optional[str] = None
+    # Reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES, comma-separated IPs);
+    # from anyone else the header is ignored, so a client cannot choose the address it is limited by.
+    trusted_proxies: FrozenSet[str] = frozenset()
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Config":
@@ -158,6 +161,7 @@ class Config:
             smtp_from=env.get("SMTP_FROM") or "loopbaanchat@localhost",
             alert_fallback_email=env.get("ALERT_FALLBACK_EMAIL") or None,
             chat_token_secret=env.get("CHAT_TOKEN_SECRET") or installation_secret("CHAT_TOKEN_SECRET"),
+            trusted_proxies=frozenset(part.strip() for part in (env.get("TRUSTED_PROXIES") or "").split(",") if part.strip()),
         )
 
     @property

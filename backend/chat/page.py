@@ -21,6 +21,7 @@ from backend.chat import access
 from backend.chat.device import DEVICE_CODE_LIMITER, DEVICE_CODE_PARAM, client_and_device, set_device_cookie
 from backend.chat.settings import CHANNEL_SETTINGS
 from backend.tables import Client
+from backend.web.client_ip import client_ip
 from backend.web.csrf import csrf_token
 from backend.web.urls import url_for
 
@@ -92,7 +93,7 @@ async def chat_page(request: web.Request) -> web.StreamResponse:
         return await _render_chat(request, client)
     async with db.session(request.app) as s:
         if code is not None:
-            limiter, key = request.app[DEVICE_CODE_LIMITER], (client.id, request.remote)
+            limiter, key = request.app[DEVICE_CODE_LIMITER], (client.id, client_ip(request))
             if limiter.blocked(key):
                 return _message_page(request, "too_many")
             try:
@@ -123,7 +124,7 @@ async def open_chat(request: web.Request) -> web.StreamResponse:
         return _message_page(request, "invalid")
     if device is None:
         code = (await request.post()).get(DEVICE_CODE_PARAM)
-        if code and request.app[DEVICE_CODE_LIMITER].blocked((client.id, request.remote)):
+        if code and request.app[DEVICE_CODE_LIMITER].blocked((client.id, client_ip(request))):
             return _message_page(request, "too_many")
         async with db.session(request.app) as s:
             try:
@@ -132,7 +133,7 @@ async def open_chat(request: web.Request) -> web.StreamResponse:
                 else:
                     token = await access.claim_invite(s, client)
             except access.CodeInvalid:
-                request.app[DEVICE_CODE_LIMITER].failed((client.id, request.remote))
+                request.app[DEVICE_CODE_LIMITER].failed((client.id, client_ip(request)))
                 return _message_page(request, "code")
             except access.InviteUsed:
                 return _message_page(request, "used")

@@ -18,8 +18,9 @@ from backend.dashboard.passwords import hash_password, needs_rehash, verify_pass
 from backend.dossier import accounts, validation
 from backend.errors import CounsellorNotFound, InvalidInput
 from backend.tables import EMAIL_MAX, Counsellor
+from backend.web.client_ip import client_ip
 from backend.web.csrf import csrf_token
-from backend.web.ratelimit import LOGIN_LIMITER
+from backend.web.ratelimit import LOGIN_LIMITER, login_keys
 from backend.web.urls import url_for
 
 logger = logging.getLogger(__name__)
@@ -106,9 +107,10 @@ async def login(request: web.Request) -> web.Response:
     password_raw = _form_text(form, "password")
     limiter = request.app[LOGIN_LIMITER]
     # Cut to the longest valid address: the key must not let a client fill the memory.
-    key = (email_raw.strip().lower()[:EMAIL_MAX], request.remote)
+    account, address = email_raw.strip().lower()[:EMAIL_MAX], client_ip(request)
+    keys = login_keys(account, address)
     context = {"email": email_raw.strip()}
-    if limiter.blocked(key):
+    if limiter.blocked_any(keys):
         return await render(request, "login.html", {**context, "error": TOO_MANY_TRIES}, status=429)
 
     counsellor = None
@@ -124,14 +126,14 @@ async def login(request: web.Request) -> web.Response:
     password_hash = counsellor.password_hash if counsellor else None
     ok = await loop.run_in_executor(None, verify_password, password_hash, password)
     if not ok or counsellor is None:
-        limiter.failed(key)
-        logger.info("failed dashboard login from %s", request.remote)
+        limiter.failed_all(keys)
+        logger.info("failed dashboard login from %s", address)
         return await render(request, "login.html", {**context, "error": WRONG_LOGIN}, status=401)
     if counsellor.disabled_at is not None:
         logger.info("login refused: counsellor %s is disabled", counsellor.id)
         return await render(request, "login.html", {**context, "error": ACCOUNT_DISABLED}, status=403)
 
-    limiter.succeeded(key)
+    limiter.succeeded(keys[0][0])  # a typo streak ends; the wider counts stay
     if needs_rehash(counsellor.password_hash):
         new_hash = await loop.run_in_executor(None, hash_password, password)
         async with db.session(request.app) as s:

@@ -6,7 +6,7 @@ count on their own, which still bounds guessing; a shared store can come with th
 from __future__ import annotations
 
 import time
-from typing import Callable, Hashable
+from typing import Callable, Hashable, List, Sequence, Tuple
 
 from aiohttp import web
 
@@ -34,6 +34,30 @@ class LoginLimiter:
 
     def succeeded(self, key: Hashable) -> None:
         self.failures.forget(key)
+
+    def blocked_any(self, keys: Sequence[Tuple[Hashable, int]]) -> bool:
+        """`keys`: (key, the failures it may have); blocked when any is at its limit."""
+        return any(self.failures.count(key) >= limit for key, limit in keys)
+
+    def failed_all(self, keys: Sequence[Tuple[Hashable, int]]) -> None:
+        for key, _ in keys:
+            self.failures.add(key)
+
+
+# A login is limited three ways within the window: the account from one address (a typo streak
+# ends soon), the account from anywhere (a guesser spreading over many addresses; higher, so that
+# a stranger cannot lock a counsellor out with a few tries), and one address over all accounts.
+PER_ACCOUNT_AND_ADDRESS = 5
+PER_ACCOUNT = 20
+PER_ADDRESS = 50
+
+
+def login_keys(account: str, address: str) -> List[Tuple[Hashable, int]]:
+    return [
+        (("account+address", account, address), PER_ACCOUNT_AND_ADDRESS),
+        (("account", account), PER_ACCOUNT),
+        (("address", address), PER_ADDRESS),
+    ]
 
 
 LOGIN_LIMITER = web.AppKey("login_limiter", LoginLimiter)

@@ -6,6 +6,7 @@ import pytest
 from backend.web.ratelimit import LOGIN_LIMITER
 
 from .conftest import PASSWORD, csrf_from, insight_body, login
+from .fixtures import Dossier
 
 pytestmark = pytest.mark.asyncio
 
@@ -248,3 +249,38 @@ async def test_stylesheet_is_served(client):
     response = await client.get("/static/dashboard.css")
     assert response.status == 200
     assert "font" in await response.text()
+
+
+async def _failed_logins_from(client, addresses, email="an@example.org"):
+    statuses = []
+    for address in addresses:
+        headers = {"X-Forwarded-For": address}
+        form = await (await client.get("/login", headers=headers)).text()
+        response = await client.post(
+            "/login", data={"email": email, "password": "fout-wachtwoord", "csrf_token": csrf_from(form)},
+            headers=headers, allow_redirects=False,
+        )
+        statuses.append(response.status)
+    return statuses
+
+
+async def test_guessing_one_account_from_many_addresses_is_limited_too(aiohttp_client, config, dossier):
+    """Behind a trusted proxy each guess seems to come from elsewhere: the account's own limit holds."""
+    import dataclasses
+
+    from backend.app import create_app
+    from backend.web.ratelimit import PER_ACCOUNT
+
+    client = await aiohttp_client(create_app(dataclasses.replace(config, trusted_proxies=frozenset({"127.0.0.1"}))))
+    await Dossier(client.app).counsellor()
+    statuses = await _failed_logins_from(client, [f"198.51.100.{i}" for i in range(PER_ACCOUNT + 1)])
+    assert statuses[:PER_ACCOUNT] == [401] * PER_ACCOUNT and statuses[PER_ACCOUNT] == 429
+    # Another counsellor, from one of those addresses, is not locked out with them.
+    others = await _failed_logins_from(client, ["198.51.100.1"], email="bo@example.org")
+    assert others == [401]
+
+
+async def test_a_forwarded_address_from_an_untrusted_peer_is_ignored(client, dossier):
+    await dossier.counsellor()
+    statuses = await _failed_logins_from(client, [f"203.0.113.{i}" for i in range(6)])
+    assert statuses == [401] * 5 + [429], "without TRUSTED_PROXIES every try counts for the real peer"

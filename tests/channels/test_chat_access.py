@@ -217,13 +217,20 @@ async def test_an_expired_or_made_up_device_link_does_not_open_the_chat(client, 
 
 async def test_a_new_invite_link_signs_out_every_browser(client, invited):
     await open_chat(client, invited)
+    moved = []
+
+    async def move_conversation(old_chat_id: str, new_chat_id: str) -> int:
+        moved.append((old_chat_id, new_chat_id))
+        return 2
+
     async with db.session(client.app) as s:
-        renewed, signed_out = await access.reissue_invite(s, invited.id)
-    assert signed_out == 1
+        renewed, signed_out, telegram_unlinked = await access.reissue_invite(s, invited.id, move_conversation)
+    assert (signed_out, telegram_unlinked) == (1, False)
     old = await client.get(f"/chat/{invited.invite_token}")
     assert old.status == 404 and "Deze link werkt niet" in await old.text()
     html = await open_chat(client, renewed)
-    assert f'data-session="{invited.chat_id}"' in html, "the same conversation behind the new link"
+    assert renewed.chat_id != invited.chat_id and moved == [(invited.chat_id, renewed.chat_id)]
+    assert f'data-session="{renewed.chat_id}"' in html, "the conversation, moved to the new chat id"
 
 
 async def test_telegram_is_offered_only_when_configured_and_says_it_is_not_end_to_end_encrypted(client, invited, app):
