@@ -58,6 +58,20 @@ def test_upgrade_creates_the_sqlite_folder(tmp_path):
     assert (tmp_path / "new" / "folder" / "dossier.db").exists()
 
 
+def _add_an_and_jan(conn) -> None:
+    """Counsellor 1 and client 1 ('chat-1'), in SQL that every revision since 0001 takes."""
+    from sqlalchemy import text
+
+    conn.execute(text(
+        "INSERT INTO counsellors (id, email, name, password_hash, created_at) "
+        "VALUES (1, 'an@example.org', 'An', 'x', CURRENT_TIMESTAMP)"
+    ))
+    conn.execute(text(
+        "INSERT INTO clients (id, counsellor_id, name, chat_id, invite_token, created_at) "
+        "VALUES (1, 1, 'Jan', 'chat-1', 'invite-1', CURRENT_TIMESTAMP)"
+    ))
+
+
 def test_0002_keeps_the_clients_of_0001_on_upgrade_and_downgrade(database_url):
     from sqlalchemy import text
 
@@ -65,14 +79,7 @@ def test_0002_keeps_the_clients_of_0001_on_upgrade_and_downgrade(database_url):
     engine = create_engine(sync_url(database_url), future=True)
     try:
         with engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO counsellors (id, email, name, password_hash, created_at) "
-                "VALUES (1, 'an@example.org', 'An', 'x', CURRENT_TIMESTAMP)"
-            ))
-            conn.execute(text(
-                "INSERT INTO clients (id, counsellor_id, name, chat_id, invite_token, created_at) "
-                "VALUES (1, 1, 'Jan', 'chat-1', 'invite-1', CURRENT_TIMESTAMP)"
-            ))
+            _add_an_and_jan(conn)
         db.upgrade(database_url)
         with engine.connect() as conn:
             row = conn.execute(text("SELECT name, last_topic, retention_days, formal_address FROM clients")).one()
@@ -96,14 +103,7 @@ def test_0006_gives_open_homework_of_older_backends_its_reminder(database_url):
     engine = create_engine(sync_url(database_url), future=True)
     try:
         with engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO counsellors (id, email, name, password_hash, created_at) "
-                "VALUES (1, 'an@example.org', 'An', 'x', CURRENT_TIMESTAMP)"
-            ))
-            conn.execute(text(
-                "INSERT INTO clients (id, counsellor_id, name, chat_id, invite_token, created_at) "
-                "VALUES (1, 1, 'Jan', 'chat-1', 'invite-1', CURRENT_TIMESTAMP)"
-            ))
+            _add_an_and_jan(conn)
             for action_id, reminder_at, status in [(1, "2026-06-10 08:00:00", "open"), (2, None, "open"),
                                                    (3, "2026-06-10 08:00:00", "done")]:
                 conn.execute(text(

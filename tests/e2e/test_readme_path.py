@@ -21,6 +21,7 @@ import subprocess
 import time
 from pathlib import Path
 from typing import Dict, List
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -69,12 +70,14 @@ def user_env() -> Dict[str, str]:
     return {key: value for key, value in os.environ.items() if key not in STACK_VARIABLES}
 
 
-def readme_admin_commands() -> List[str]:
-    """The shell lines of the README's admin command block, in order."""
+def readme_admin_commands(block: int = 0) -> List[str]:
+    """The shell lines of one of the README's admin command blocks (0: setting up, 1: when
+    something changes), in order."""
     readme = (ROOT / "README.md").read_text()
     section = readme.split("## Reaching each part", 1)[1].split("\n## ", 1)[0]
-    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
-    return [line for line in block.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    code = re.findall(r"```sh\n(.*?)```", section, re.S)[block]
+    return [line for line in code.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
 
 
 class Launcher:
@@ -234,6 +237,24 @@ def test_the_readme_path_from_make_run_to_the_dashboard(launched):
     assert "computerprogramma" in stranger_says("hallo")
     refused = stranger_says("ja")
     assert "dossier" in refused and "link" in refused and "beginnen" not in refused, refused
+
+    # The README's commands for when something changes, pasted as written: a new link and chat
+    # id for client 2 (the old ones stop working), An disabled, then a new password for An.
+    changes = [run_shell(line, workdir) for line in readme_admin_commands(block=1)]
+    renewed = _json(changes[0])
+    assert renewed["client_id"] == 2 and renewed["chat_id"] != client["chat_id"]
+    # (The CLI writes links with PUBLIC_URL; here the backend listens on a port of the test's own.)
+    old_link = requests.get(backend + urlsplit(client["invite_url"]).path, timeout=30)
+    assert old_link.status_code == 404 and "Deze link werkt niet" in old_link.text
+    assert requests.get(backend + urlsplit(renewed["invite_url"]).path, timeout=30).status_code == 200
+    with requests.Session() as browser:
+        new_password = re.search(r"echo '([^']+)'", readme_admin_commands(block=1)[2]).group(1)
+        for tried, status in ((password, 401), (new_password, 403)):  # the old password is gone; An is disabled
+            form = browser.get(f"{backend}/login", timeout=30).text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+            answer = browser.post(f"{backend}/login", data={"csrf_token": token, "email": email, "password": tried}, timeout=30)
+            assert answer.status_code == status, (tried, answer.status_code)
+        assert "uitgeschakeld" in answer.text
 
     # Ctrl-C stops all three processes.
     assert launcher.stop() is not None

@@ -118,12 +118,17 @@ def test_a_tracker_not_handed_out_by_the_store_is_saved_the_way_rasa_does(tmp_pa
     assert event_names(run(SQLTrackerStore(DOMAIN, host=url).retrieve("chat"))) == event_names(rebuilt)
 
 
-def test_sqlite_tracker_database_uses_the_write_ahead_log(tmp_path):
+def _store_with_one_message(tmp_path):
     path = tmp_path / "tracker.sqlite3"
     store = TunedSQLTrackerStore(DOMAIN, host=f"sqlite:///{path}")
     tracker = DialogueStateTracker("chat", DOMAIN.slots)
     tracker.update(UserUttered("hallo"))
     run(store.save(tracker))
+    return path, store
+
+
+def test_sqlite_tracker_database_uses_the_write_ahead_log(tmp_path):
+    path, _ = _store_with_one_message(tmp_path)
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -131,11 +136,7 @@ def test_sqlite_tracker_database_uses_the_write_ahead_log(tmp_path):
 def test_sqlite_tracker_database_is_the_owners_only_and_overwrites_what_is_deleted(tmp_path):
     import stat
 
-    path = tmp_path / "tracker.sqlite3"
-    store = TunedSQLTrackerStore(DOMAIN, host=f"sqlite:///{path}")
-    tracker = DialogueStateTracker("chat", DOMAIN.slots)
-    tracker.update(UserUttered("hallo"))
-    run(store.save(tracker))
+    path, store = _store_with_one_message(tmp_path)
     for file in (path, path.with_name(path.name + "-wal")):
         assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
     with store.engine.connect() as connection:
