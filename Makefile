@@ -57,16 +57,19 @@ test-postgres: train
 test-stories: train
 	$(RASA) test core --stories tests/stories --model $(MODEL) --e2e --fail-on-prediction-errors --out var/results/core
 
-# Everything pytest-and-Rasa can check, with the independent steps side by side: the data check
-# beside training (one core each), and the PostgreSQL pass beside the test stories.
+# Everything, one step after the other (tried side by side: no faster on two cores).
 test: setup
 	$(call STEP,setup)
-	@$(MAKE) --no-print-directory -j2 --output-sync=target validate $(MODEL)
-	$(call STEP,validate and train)
+	@$(MAKE) --no-print-directory validate
+	$(call STEP,data check)
+	@$(MAKE) --no-print-directory $(MODEL)
+	$(call STEP,training)
 	$(PYTEST)
 	$(call STEP,pytest)
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-stories
-	$(call STEP,PostgreSQL pass and test stories)
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(PYTEST) tests/backend
+	$(call STEP,PostgreSQL pass)
+	@$(MAKE) --no-print-directory test-stories
+	$(call STEP,test stories)
 
 # Intent and entity scores on the held-out split (tests/nlu/test_split.yml), into docs/nlu/.
 nlu-report: train
