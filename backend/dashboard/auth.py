@@ -52,7 +52,8 @@ async def render(
     return aiohttp_jinja2.render_template(template, request, context, status=status)
 
 
-async def _counsellor(request: web.Request) -> Optional[Counsellor]:
+async def current_counsellor(request: web.Request) -> Optional[Counsellor]:
+    """The counsellor of the request's live sign-in, or None."""
     token = (await get_session(request)).get(_SIGN_IN_KEY)
     if not isinstance(token, str):
         return None
@@ -62,13 +63,13 @@ async def _counsellor(request: web.Request) -> Optional[Counsellor]:
 
 async def signed_in(request: web.Request) -> bool:
     """Whether the request comes from a counsellor with a live sign-in."""
-    return await _counsellor(request) is not None
+    return await current_counsellor(request) is not None
 
 
 def login_required(handler):
     @functools.wraps(handler)
     async def wrapper(request: web.Request) -> web.StreamResponse:
-        counsellor = await _counsellor(request)
+        counsellor = await current_counsellor(request)
         if counsellor is None:
             session = await get_session(request)
             had_one = _SIGN_IN_KEY in session

@@ -16,7 +16,7 @@ from aiohttp import web
 from backend import db
 from backend.chat.settings import CHANNEL_SETTINGS
 from backend.config import CONFIG
-from backend.dashboard.auth import signed_in
+from backend.dashboard.auth import current_counsellor, render
 from backend.jobs.crisis_alerts import alerts_configured
 from backend.web.json_api import service_token_ok
 
@@ -104,7 +104,9 @@ async def status_json(request: web.Request) -> web.Response:
 
 
 async def status_page(request: web.Request) -> web.Response:
-    details = await signed_in(request)
-    return aiohttp_jinja2.render_template(
-        "status.html", request, {"status": await collect(request.app, details=details), "details": details}
-    )
+    counsellor = await current_counsellor(request)
+    if counsellor is None:  # no session and no cookie for strangers
+        context = {"status": await collect(request.app, details=False), "details": False}
+        return aiohttp_jinja2.render_template("status.html", request, context)
+    request["counsellor"] = counsellor  # the page's menu and logout, as on every dashboard page
+    return await render(request, "status.html", {"status": await collect(request.app, details=True), "details": True})

@@ -105,4 +105,5 @@ async def test_status_page_is_public_and_in_dutch(client, dossier):
     await login(client)
     html = await (await client.get("/status")).text()
     assert "onbekend" in html and "antwoordt niet" in html and HEAD in html
+    assert 'class="logout"' in html, "signed in, the page has the dashboard's menu with logout"
     assert "Jan Janssens" not in html and "an@example.org" not in html
