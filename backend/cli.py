@@ -114,21 +114,16 @@ async def _client_token(config: Config, args) -> Dict[str, Any]:
 
 
 async def _export_client(config: Config, args) -> Dict[str, Any]:
-    store = TrackerStore(config.tracker_store_url)
-    try:
+    with TrackerStore(config.tracker_store_url) as store:
         reader = TranscriptReader(store)
         return await _with_session(
             config, lambda s: dossier_export(s, reader, args.client, audit_as="export_dossier")
         )
-    finally:
-        store.close()
 
 
 async def _reissue_invite(config: Config, args) -> Dict[str, Any]:
     from backend.chat.access import reissue_invite
     from backend.rasa.rekey import move_conversation
-
-    store = TrackerStore(config.tracker_store_url)
 
     async def move(old: str, new: str) -> int:
         return await asyncio.get_running_loop().run_in_executor(None, move_conversation, store, old, new)
@@ -144,10 +139,8 @@ async def _reissue_invite(config: Config, args) -> Dict[str, Any]:
             "telegram_unlinked": unlinked,
         }
 
-    try:
+    with TrackerStore(config.tracker_store_url) as store:
         return await _with_session(config, work)
-    finally:
-        await asyncio.get_running_loop().run_in_executor(None, store.close)
 
 
 async def _demo(config: Config, args) -> Dict[str, Any]:

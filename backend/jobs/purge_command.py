@@ -2,7 +2,6 @@
 same lease as the backends' daily run, so the two never purge at once."""
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Dict
 
 from backend import db
@@ -22,26 +21,12 @@ async def purge_by_hand(config: Config, args) -> Dict[str, Any]:
     """The daily retention purge, by hand (backend.jobs.retention); --dry-run only lists who is due."""
     engine = db.create_engine(config.database_url)
     sessions = db.make_sessionmaker(engine)
-    store = TrackerStore(config.tracker_store_url)
-    eraser = TrackerEraser(store)
     now = utcnow()
     default = config.retention_days_default
     try:
-        if args.dry_run:
-            report = await retention.purge_expired(sessions, eraser, default, now=now, dry_run=True)
-        else:
-            # The same claim as the backends' daily run, so the two never purge at once.
-            lease_until = await leases.claim(sessions, retention.JOB, now, every=None, lease=retention.LEASE)
-            if lease_until is None:
-                raise PurgeBusy("a backend is purging right now; try again in a few minutes")
-            report = None
-            try:
-                report = await retention.purge_expired(sessions, eraser, default, now=now)
-            finally:
-                ok = report is not None and not report.failed
-                await leases.finish(sessions, retention.JOB, lease_until, now, ok=ok)
+        with TrackerStore(config.tracker_store_url) as store:
+            report = await _purge(sessions, TrackerEraser(store), default, now, dry_run=bool(args.dry_run))
     finally:
-        await asyncio.get_running_loop().run_in_executor(None, store.close)
         await engine.dispose()
     return {
         "dry_run": bool(args.dry_run),
@@ -50,3 +35,19 @@ async def purge_by_hand(config: Config, args) -> Dict[str, Any]:
         "purged": report.purged,
         "failed": report.failed,
     }
+
+
+async def _purge(sessions, eraser: TrackerEraser, default, now, *, dry_run: bool) -> retention.PurgeReport:
+    if dry_run:
+        return await retention.purge_expired(sessions, eraser, default, now=now, dry_run=True)
+    # The same claim as the backends' daily run, so the two never purge at once.
+    lease_until = await leases.claim(sessions, retention.JOB, now, every=None, lease=retention.LEASE)
+    if lease_until is None:
+        raise PurgeBusy("a backend is purging right now; try again in a few minutes")
+    report = None
+    try:
+        report = await retention.purge_expired(sessions, eraser, default, now=now)
+        return report
+    finally:
+        ok = report is not None and not report.failed
+        await leases.finish(sessions, retention.JOB, lease_until, now, ok=ok)

@@ -94,6 +94,12 @@ class TrackerStore:
                 self._engine.dispose()
                 self._engine = None
 
+    def __enter__(self) -> "TrackerStore":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()  # for the admin CLI's one-off commands
+
 
 TRACKER_STORE = web.AppKey("tracker_store", TrackerStore)
 

@@ -1,4 +1,5 @@
-"""Failed-login counting in memory, per (e-mail, IP).
+"""Counting wrong tries in memory: dashboard logins (per account and address, per account, per
+address; see login_keys), the chat's device codes and Telegram link codes.
 
 In memory on purpose: one backend process serves the dashboard. Several processes would each
 count on their own, which still bounds guessing; a shared store can come with that set-up.
