@@ -15,7 +15,8 @@ from backend.chat.settings import CHANNEL_SETTINGS
 from backend.config import CONFIG
 from backend.dossier.export import ExportIncomplete, dossier_export
 from backend.dossier.serializers import iso
-from backend.rasa.tracker_events import TRACKER_EVENTS, TranscriptUnavailable
+from backend.rasa.tracker_events import TRACKER_EVENTS
+from backend.rasa.tracker_store import TranscriptUnavailable
 from backend.rasa.transcripts import TRANSCRIPTS
 from backend.reminders.scheduler import SCHEDULER
 from backend.web.csrf import csrf_token

@@ -20,7 +20,8 @@ from backend.dashboard.auth import login_required, render
 from backend.dashboard.labels import CATEGORY_LABELS
 from backend.jobs.retention import effective_days, purge_due_at
 from backend.rasa.eraser import ERASER
-from backend.rasa.transcripts import TRANSCRIPTS, TranscriptUnavailable
+from backend.rasa.tracker_store import TranscriptUnavailable
+from backend.rasa.transcripts import TRANSCRIPTS
 from backend.tables import Client, utcnow
 from backend.web.urls import url_for
 

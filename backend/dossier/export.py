@@ -13,7 +13,8 @@ from backend.dashboard import queries
 from backend.dossier import reading, serializers
 from backend.dossier.channels_export import channels_export
 from backend.errors import DossierError
-from backend.rasa.transcripts import TranscriptReader, TranscriptUnavailable
+from backend.rasa.tracker_store import TranscriptUnavailable
+from backend.rasa.transcripts import TranscriptReader
 
 
 class ExportIncomplete(DossierError):

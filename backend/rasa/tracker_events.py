@@ -3,18 +3,15 @@ as the client saw it, the channel the client last used, and whether a reminder g
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional
 
 from aiohttp import web
-from sqlalchemy import and_, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import and_
 
-from backend.rasa.tracker_store import EVENTS, TrackerStore, TranscriptUnavailable
+from backend.rasa.tracker_store import EVENTS, TrackerStore
 
-logger = logging.getLogger(__name__)
 
 REMINDER_INTENT = "EXTERNAL_homework_reminder"
 # Clocks of the backend and Rasa may differ a little; a reminder never follows another
@@ -70,20 +67,7 @@ class TrackerEvents:
         self.store = store
 
     def _select(self, chat_id: str, limit: int, *where) -> List[Any]:
-        try:
-            with self.store.connection() as conn:
-                if conn is None:
-                    return []
-                query = (
-                    select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
-                    .where(EVENTS.c.sender_id == chat_id, *where)
-                    .order_by(EVENTS.c.id.desc())
-                    .limit(limit)
-                )
-                return list(conn.execute(query).all())
-        except SQLAlchemyError as exc:
-            logger.warning("tracker store not readable: %s", type(exc).__name__)
-            raise TranscriptUnavailable("the tracker store cannot be read") from None
+        return self.store.newest_events(chat_id, *where, limit=limit)
 
     def state(self, chat_id: str) -> ConversationState:
         channel, last_at, loop, loop_known = None, None, None, False

@@ -7,17 +7,20 @@ A tracker store that Rasa has not made yet (no conversation so far) is empty, no
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Iterator, List, Optional
 
 from aiohttp import web
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, inspect
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, inspect, select
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from backend.config import CONFIG, ConfigError
+
+logger = logging.getLogger(__name__)
 
 _SYNC_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg2", "postgres": "postgresql+psycopg2"}
 
@@ -87,6 +90,23 @@ class TrackerStore:
                     return
                 self._table_seen = True
             yield conn
+
+    def newest_events(self, chat_id: str, *where: Any, limit: Optional[int] = None) -> List[Any]:
+        """(type_name, timestamp, data) of a chat's events, newest first, filtered by `where`;
+        [] before Rasa made its store; TranscriptUnavailable when it cannot be read."""
+        try:
+            with self.connection() as conn:
+                if conn is None:
+                    return []
+                query = (
+                    select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
+                    .where(EVENTS.c.sender_id == chat_id, *where)
+                    .order_by(EVENTS.c.id.desc())
+                )
+                return list(conn.execute(query if limit is None else query.limit(limit)).all())
+        except SQLAlchemyError as exc:
+            logger.warning("tracker store not readable: %s", type(exc).__name__)
+            raise TranscriptUnavailable("the tracker store cannot be read") from None
 
     def close(self) -> None:
         with self._lock:

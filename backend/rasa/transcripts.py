@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional
 
 from aiohttp import web
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
-from backend.rasa.tracker_store import EVENTS, TRACKER_STORE, TrackerStore, TranscriptUnavailable
+from backend.rasa.tracker_store import EVENTS, TRACKER_STORE, TrackerStore
 
-logger = logging.getLogger(__name__)
 
 # A new conversation starts with Rasa's session_started event, or after this much silence
 # (Rasa's default session expiry), for trackers written without sessions.
@@ -53,26 +49,8 @@ class TranscriptReader:
         self.store = store
 
     def _rows(self, chat_id: str, limit: Optional[int]) -> List[Any]:
-        try:
-            with self.store.connection() as conn:
-                if conn is None:
-                    return []
-                query = (
-                    select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
-                    .where(
-                        EVENTS.c.sender_id == chat_id,
-                        EVENTS.c.type_name.in_(("user", "bot", "session_started")),
-                    )
-                    .order_by(EVENTS.c.id.desc())
-                )
-                if limit is not None:
-                    query = query.limit(limit)
-                rows = conn.execute(query).all()
-        except SQLAlchemyError as exc:
-            logger.warning("tracker store not readable: %s", type(exc).__name__)
-            raise TranscriptUnavailable("the tracker store cannot be read") from None
-        rows.reverse()
-        return rows
+        kinds = EVENTS.c.type_name.in_(("user", "bot", "session_started"))
+        return list(reversed(self.store.newest_events(chat_id, kinds, limit=limit)))
 
     def read(self, chat_id: str, limit: Optional[int] = None) -> List[Conversation]:
         """The conversations of one chat, oldest first; `limit` keeps the newest events only."""

@@ -30,8 +30,8 @@ from backend.chat.settings import CHANNEL_SETTINGS, ChannelSettings
 from backend.clock import local_zone
 from backend.config import CONFIG
 from backend.jobs import leases
-from backend.rasa.tracker_events import TRACKER_EVENTS, TrackerEvents, TranscriptUnavailable
-from backend.rasa.tracker_store import TRACKER_STORE
+from backend.rasa.tracker_events import TRACKER_EVENTS, TrackerEvents
+from backend.rasa.tracker_store import TRACKER_STORE, TranscriptUnavailable
 from backend.rasa.trigger import DELIVERED, REFUSED, UNREACHABLE, Homework, RasaTrigger
 from backend.reminders.due import Candidate, TickReport, client_facts, due
 from backend.reminders.rules import earliest_send, is_busy

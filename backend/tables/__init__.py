@@ -43,9 +43,9 @@ from backend.tables.dossier import (
     Note,
 )
 from backend.tables.people import (
-    CounsellorSession,
     Client,
     Counsellor,
+    CounsellorSession,
 )
 from contract import (
     ACTION_STATUSES,
