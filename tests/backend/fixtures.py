@@ -7,6 +7,7 @@ On PostgreSQL every test starts by dropping the backend's tables from that datab
 """
 from __future__ import annotations
 
+import functools
 import os
 from typing import Dict
 
@@ -72,6 +73,13 @@ def auth() -> Dict[str, str]:
     return {"Authorization": f"Bearer {SERVICE_TOKEN}"}
 
 
+@functools.lru_cache(maxsize=None)
+def password_hash(password: str) -> str:
+    """One Argon2 hash per password for the whole run: hashing costs 0.14 s by design, and most
+    tests only need a counsellor who can log in (login still verifies against the real hash)."""
+    return hash_password(password)
+
+
 class Dossier:
     """Creates rows straight through the query functions, as the admin CLI would."""
 
@@ -82,7 +90,7 @@ class Dossier:
         from backend.dossier import accounts
 
         async with db.session(self.app) as s:
-            return await accounts.create_counsellor(s, email, name, hash_password(password))
+            return await accounts.create_counsellor(s, email, name, password_hash(password))
 
     async def client(self, counsellor_id: int, name: str = "Jan Janssens"):
         from backend.dossier import accounts
