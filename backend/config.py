@@ -53,6 +53,15 @@ _SYNC_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg2
 DEFAULT_RETENTION_DAYS = 365
 MIN_RETENTION_DAYS = 30
 MAX_RETENTION_DAYS = 3650
+# Rasa's events of a sender that belongs to no client (a chat id retired by an erasure or a new
+# invite link, or a sender someone made up) are deleted once they are this old, whatever the
+# default retention: no dossier leads to them, so nobody reads them (backend.jobs.retention).
+UNKNOWN_SENDER_RETENTION_DAYS = 30
+# After a client withdraws their consent, the dashboard hides their dossier at once and
+# backend.jobs.withdrawal erases it after this many days (CONSENT_WITHDRAWAL_GRACE_DAYS); the
+# bot tells the client the number it gets from the API.
+DEFAULT_CONSENT_WITHDRAWAL_GRACE_DAYS = 14
+MAX_CONSENT_WITHDRAWAL_GRACE_DAYS = 90
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -124,6 +133,8 @@ class Config:
     # Days without activity after which a client's data is purged, for clients without their
     # own period; None: keep (no automatic purge).
     retention_days_default: Optional[int] = DEFAULT_RETENTION_DAYS
+    # Days between a withdrawn consent and the erasure of what was given under it.
+    consent_withdrawal_grace_days: int = DEFAULT_CONSENT_WITHDRAWAL_GRACE_DAYS
     # Crisis alerts by e-mail (backend.jobs.crisis_alerts); without smtp_url they are off.
     smtp_url: Optional[str] = None
     smtp_from: str = "loopbaanchat@localhost"
@@ -157,6 +168,10 @@ class Config:
             cookie_secure=cookie_secure,
             tracker_store_url=env.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_STORE_URL,
             retention_days_default=_parse_retention(env.get("RETENTION_DAYS_DEFAULT")),
+            consent_withdrawal_grace_days=settings.number(
+                env, "CONSENT_WITHDRAWAL_GRACE_DAYS", DEFAULT_CONSENT_WITHDRAWAL_GRACE_DAYS,
+                1, MAX_CONSENT_WITHDRAWAL_GRACE_DAYS, error=ConfigError, unit=" days",
+            ),
             smtp_url=env.get("SMTP_URL") or None,
             smtp_from=env.get("SMTP_FROM") or "loopbaanchat@localhost",
             alert_fallback_email=env.get("ALERT_FALLBACK_EMAIL") or None,

@@ -12,6 +12,11 @@ class ClientNotFound(DossierError):
     pass
 
 
+class ChatRetired(ClientNotFound):
+    """The chat id belonged to a client once and no longer does (erased, or a new invite link):
+    the API says 410 Gone, so that whoever still holds writes for it drops them."""
+
+
 class CounsellorNotFound(DossierError):
     pass
 

@@ -8,7 +8,6 @@ counsellor (`clients invite`) replaces the old one and signs out every browser.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -18,7 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.dossier.accounts import client_by_id, new_token
+from backend.dossier.accounts import client_by_id, digest, rotate_chat_id
 from backend.errors import DossierError
 from backend.tables import TOKEN_MAX, ChatDevice, Client, LinkCode, TelegramLink, utcnow
 
@@ -41,10 +40,6 @@ class CodeInvalid(DossierError):
     def __init__(self, reason: str) -> None:  # "unknown", "expired" or "used"
         super().__init__(f"link code {reason}")
         self.reason = reason
-
-
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def new_code() -> str:
@@ -177,12 +172,13 @@ async def reissue_invite(
     s: AsyncSession, client_id: int, move_conversation: Callable[[str, str], Awaitable[int]]
 ) -> Tuple[Client, int, bool]:
     """A new invite link and a new chat id, after a lost or shared device: the old link, every
-    browser that used it, the Telegram link and the old chat id stop working. The dossier stays,
+    browser that used it, the Telegram link and the old chat id stop working (the API answers
+    410 for it: accounts.rotate_chat_id, shared with erasure). The dossier stays,
     and `move_conversation(old, new)` moves the chat (Rasa's tracker store) to the new id before
     the new ids are committed. (client, browsers signed out, whether Telegram was unlinked)."""
     client = await client_by_id(s, client_id)
-    old_chat_id, new_chat_id = client.chat_id, new_token()
-    client.invite_token, client.chat_id = new_token(), new_chat_id
+    old_chat_id = await rotate_chat_id(s, client, "new_invite")
+    new_chat_id = client.chat_id
     revoked = await s.execute(
         update(ChatDevice)
         .where(ChatDevice.client_id == client.id, ChatDevice.revoked_at.is_(None))
@@ -192,7 +188,6 @@ async def reissue_invite(
     unlinked = await s.execute(
         delete(TelegramLink).where(TelegramLink.client_id == client.id).execution_options(synchronize_session=False)
     )
-    await s.flush()  # the new ids are taken (unique) before the conversation moves
     await move_conversation(old_chat_id, new_chat_id)
     try:
         await s.commit()

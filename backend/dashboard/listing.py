@@ -1,5 +1,7 @@
 """The counsellor's client list: a page of their clients, searched by name, most urgent first
-(open crisis flags by how urgent the bot's words were), with what is new since the last visit."""
+(open crisis flags by how urgent the bot's words were), with what is new since the last visit.
+Of a client who withdrew consent only the crisis flags count, and the page says when it was
+withdrawn instead of what is new."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -58,6 +60,8 @@ class ClientRow:
     open_homework: int = 0
     new: Novelty = field(default_factory=Novelty)
     urgency: int = 0  # CRISIS_URGENCY of the most urgent open crisis flag
+    consent_withdrawn_at: Optional[datetime] = None
+    withdrawal_erase_at: Optional[datetime] = None  # filled in by the page (the grace period is a setting)
 
     @property
     def crisis_words(self) -> str:
@@ -95,7 +99,11 @@ async def client_list(
         )
         .join(Client, Client.id == Flag.client_id)
         .outerjoin(Insight, Insight.id == Flag.insight_id)
-        .where(Flag.resolved_at.is_(None), Client.counsellor_id == counsellor_id)
+        .where(
+            Flag.resolved_at.is_(None),
+            Client.counsellor_id == counsellor_id,
+            or_(Client.consent_withdrawn_at.is_(None), Flag.kind == "crisis"),
+        )
         .group_by(Flag.client_id)
         .subquery()
     )
@@ -105,7 +113,7 @@ async def client_list(
     query = (
         select(
             Client.id, Client.name, Client.last_activity_at, flags, crisis,
-            ClientView.viewed_at,
+            ClientView.viewed_at, Client.consent_withdrawn_at,
             func.count().over().label("total"),  # the page and the total in one round trip
         )
         .outerjoin(open_flags, open_flags.c.client_id == Client.id)
@@ -132,12 +140,13 @@ async def client_list(
     rows = [
         ClientRow(
             id=r[0], name=r[1], last_activity_at=r[2], open_flags=r[3], crisis=bool(r[4]), viewed_at=r[5],
-            urgency=r[4],
+            urgency=r[4], consent_withdrawn_at=r[6],
         )
         for r in result
     ]
-    if rows:
-        await _fill_counts(s, counsellor_id, {row.id: row for row in rows})
+    counted = {row.id: row for row in rows if row.consent_withdrawn_at is None}
+    if counted:
+        await _fill_counts(s, counsellor_id, counted)
     return ClientPage(rows=rows, total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)))
 
 

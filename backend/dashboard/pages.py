@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 from urllib.parse import quote, urlencode
 
 from aiohttp import web
@@ -19,6 +19,7 @@ from backend.dashboard import charts, forms, listing, pop_document, queries
 from backend.dashboard.auth import login_required, render
 from backend.dashboard.labels import CATEGORY_LABELS
 from backend.jobs.retention import effective_days, purge_due_at
+from backend.jobs.withdrawal import erase_due_at
 from backend.rasa.eraser import ERASER
 from backend.rasa.tracker_store import TranscriptUnavailable
 from backend.rasa.transcripts import TRANSCRIPTS
@@ -53,6 +54,9 @@ async def client_list(request: web.Request) -> web.Response:
     page = forms.page_number(request.query.get("pagina"))
     async with db.session(request.app) as s:
         result = await listing.client_list(s, _counsellor_id(request), search, page)
+    grace_days = request.app[CONFIG].consent_withdrawal_grace_days
+    for row in result.rows:
+        row.withdrawal_erase_at = erase_due_at(row.consent_withdrawn_at, grace_days)
 
     def page_url(number: int) -> str:
         params = {"q": search} if search else {}
@@ -107,6 +111,14 @@ async def _retention(request: web.Request, client: Client) -> Dict[str, Any]:
     }
 
 
+def _withdrawal(request: web.Request, client: Client) -> Optional[Dict[str, Any]]:
+    """A withdrawn consent: when, and when its data goes; None otherwise."""
+    grace_days = request.app[CONFIG].consent_withdrawal_grace_days
+    if client.consent_withdrawn_at is None:
+        return None
+    return {"at": client.consent_withdrawn_at, "erase_at": erase_due_at(client.consent_withdrawn_at, grace_days)}
+
+
 def _retention_values(client: Client) -> Dict[str, str]:
     """The retention form, filled in with what applies now."""
     if client.retention_days is None:
@@ -142,6 +154,7 @@ async def _client_context(request: web.Request, dossier: queries.ClientDossier) 
         "resolved_flags": [f for f in dossier.flags if f.resolved_at is not None],
         "notes": dossier.notes,
         "transcript": await _transcript(request, dossier),
+        "withdrawal": _withdrawal(request, dossier.client),
         "flash": SAVED.get(session.pop(_FLASH_KEY, None)),
         "homework_form": {"values": {}, "errors": {}},
         "note_form": {"values": {}, "errors": {}},

@@ -50,51 +50,82 @@ class ClientDossier:
 async def client_dossier(
     s: AsyncSession, counsellor_id: int, client_id: int, *, record_view: bool = True
 ) -> ClientDossier:
-    """Everything the client page shows; reading it is audited and counts as a visit."""
+    """Everything the client page shows; reading it is audited and counts as a visit. After a
+    withdrawn consent only the crisis flags (safety first): the rest waits for its erasure
+    unseen (backend.jobs.withdrawal)."""
     client = await client_of_counsellor(s, counsellor_id, client_id)
     previous = await s.scalar(
         select(ClientView.viewed_at).where(
             ClientView.counsellor_id == counsellor_id, ClientView.client_id == client.id
         )
     )
-
-    def of_client(model):
-        return select(model).where(model.client_id == client.id)
-
-    insights = list(
-        await s.scalars(
-            of_client(Insight)
-            .where(Insight.status == "confirmed")
-            .order_by(Insight.created_at.desc(), Insight.id.desc())
-        )
+    if client.consent_withdrawn_at is not None:
+        content = DossierContent()
+        flags, crisis_values = await _flags(s, client.id, Flag.kind == "crisis")
+    else:
+        content = await _content(s, client.id)
+        flags, crisis_values = await _flags(s, client.id)
+    if record_view:
+        await _record_view(s, counsellor_id, client.id)
+        s.add(AuditEntry(counsellor_id=counsellor_id, client_id=client.id, action="view_client"))
+        await s.commit()
+    return ClientDossier(
+        client, previous, content.insights, content.contacts, content.actions, content.mood, flags, content.notes,
+        crisis_values,
     )
-    contacts = list(await s.scalars(of_client(Contact).order_by(Contact.created_at, Contact.id)))
-    actions = await actions_of(s, client.id)
-    mood = list(await s.scalars(of_client(MoodEntry).order_by(MoodEntry.at, MoodEntry.id)))
+
+
+@dataclass
+class DossierContent:
+    """What the client gave under their consent, and the counsellor's notes about it."""
+
+    insights: List[Insight] = field(default_factory=list)
+    contacts: List[Contact] = field(default_factory=list)
+    actions: List[Action] = field(default_factory=list)
+    mood: List[MoodEntry] = field(default_factory=list)
+    notes: List[Tuple[Note, str]] = field(default_factory=list)
+
+
+async def _content(s: AsyncSession, client_id: int) -> DossierContent:
+    def of_client(model):
+        return select(model).where(model.client_id == client_id)
+
+    notes = (
+        await s.execute(
+            select(Note, Counsellor.name)
+            .join(Counsellor, Counsellor.id == Note.counsellor_id)
+            .where(Note.client_id == client_id)
+            .order_by(Note.created_at.desc(), Note.id.desc())
+        )
+    ).all()
+    return DossierContent(
+        insights=list(
+            await s.scalars(
+                of_client(Insight)
+                .where(Insight.status == "confirmed")
+                .order_by(Insight.created_at.desc(), Insight.id.desc())
+            )
+        ),
+        contacts=list(await s.scalars(of_client(Contact).order_by(Contact.created_at, Contact.id))),
+        actions=await actions_of(s, client_id),
+        mood=list(await s.scalars(of_client(MoodEntry).order_by(MoodEntry.at, MoodEntry.id))),
+        notes=[(note, name) for note, name in notes],
+    )
+
+
+async def _flags(s: AsyncSession, client_id: int, *where) -> Tuple[List[Flag], Dict[int, str]]:
+    """The client's flags, open and most urgent first, and the bot's words of each crisis flag."""
     flagged = (
         await s.execute(
-            of_client(Flag)
+            select(Flag)
+            .where(Flag.client_id == client_id, *where)
             .add_columns(Insight.value)
             .outerjoin(Insight, Insight.id == Flag.insight_id)
             .order_by(Flag.resolved_at.is_not(None), crisis_urgency().desc(), Flag.created_at.desc(), Flag.id.desc())
         )
     ).all()
-    flags = [flag for flag, _ in flagged]
     crisis_values = {flag.id: value for flag, value in flagged if flag.kind == "crisis" and value}
-    notes = [
-        (note, name)
-        for note, name in await s.execute(
-            select(Note, Counsellor.name)
-            .join(Counsellor, Counsellor.id == Note.counsellor_id)
-            .where(Note.client_id == client.id)
-            .order_by(Note.created_at.desc(), Note.id.desc())
-        )
-    ]
-    if record_view:
-        await _record_view(s, counsellor_id, client.id)
-        s.add(AuditEntry(counsellor_id=counsellor_id, client_id=client.id, action="view_client"))
-        await s.commit()
-    return ClientDossier(client, previous, insights, contacts, actions, mood, flags, notes, crisis_values)
+    return [flag for flag, _ in flagged], crisis_values
 
 
 async def _record_view(s: AsyncSession, counsellor_id: int, client_id: int) -> None:

@@ -1,7 +1,10 @@
-"""Counsellors and their clients: creating them and finding them (by id, chat id, name)."""
+"""Counsellors and their clients: creating them, finding them (by id, chat id, name), and
+giving a client a new chat id and invite link (the old chat id is retired)."""
 from __future__ import annotations
 
+import hashlib
 import secrets
+from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import select
@@ -9,13 +12,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.dossier.validation import chat_id_ok
-from backend.errors import ClientNotFound, CounsellorNotFound, DuplicateEmail
-from backend.tables import MAX_ID, Client, Counsellor
+from backend.errors import ChatRetired, ClientNotFound, CounsellorNotFound, DuplicateEmail
+from backend.tables import MAX_ID, Client, Counsellor, RetiredChatId, utcnow
 
 
 def new_token() -> str:
     # 16 random bytes -> 22 url-safe characters, unguessable and fine in a URL.
     return secrets.token_urlsafe(16)
+
+
+def digest(secret: str) -> str:
+    """SHA-256 in hex: what is stored of a secret (device token, link code, retired chat id)."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 # Counsellors
@@ -76,12 +84,27 @@ async def client_by_id(s: AsyncSession, client_id: int) -> Client:
 
 
 async def client_by_chat_id(s: AsyncSession, chat_id: str) -> Client:
-    client = None
-    if chat_id_ok(chat_id):
-        client = await s.scalar(select(Client).where(Client.chat_id == chat_id))
+    """The client of a chat; ChatRetired (410) for a chat id that was erased or replaced,
+    ClientNotFound (404) for one that never belonged to a client."""
+    if not chat_id_ok(chat_id):
+        raise ClientNotFound("no client with this chat id")
+    client = await s.scalar(select(Client).where(Client.chat_id == chat_id))
     if client is None:
+        if await s.get(RetiredChatId, digest(chat_id)) is not None:
+            raise ChatRetired("this chat id was retired: its data was erased or its link replaced")
         raise ClientNotFound("no client with this chat id")
     return client
+
+
+async def rotate_chat_id(s: AsyncSession, client: Client, reason: str, at: Optional[datetime] = None) -> str:
+    """Gives the client a new chat id and a new invite link; the old chat id is retired (only its
+    hash is kept), so the API answers 410 for it and the old link opens nothing. `reason`:
+    "erasure" or "new_invite". Flushed, not committed; returns the old chat id."""
+    old_chat_id = client.chat_id
+    client.chat_id, client.invite_token = new_token(), new_token()
+    s.add(RetiredChatId(chat_id_hash=digest(old_chat_id), retired_at=at or utcnow(), reason=reason))
+    await s.flush()  # the new ids are taken (unique) before the caller goes on
+    return old_chat_id
 
 
 async def client_of_counsellor(s: AsyncSession, counsellor_id: int, client_id: int) -> Client:

@@ -4,8 +4,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from backend import db
+from backend.config import CONFIG
 from backend.dossier import accounts, inputs, reading, serializers, store
+from backend.tables import Client
 from backend.web.json_api import read_json
+
+
+def _profile(request: web.Request, client: Client) -> web.Response:
+    return web.json_response(serializers.profile(client, request.app[CONFIG].consent_withdrawal_grace_days))
 
 
 async def health(request: web.Request) -> web.Response:
@@ -15,14 +21,14 @@ async def health(request: web.Request) -> web.Response:
 async def get_profile(request: web.Request) -> web.Response:
     async with db.session(request.app) as s:
         client = await accounts.client_by_chat_id(s, request.match_info["chat_id"])
-        return web.json_response(serializers.profile(client))
+        return _profile(request, client)
 
 
 async def put_consent(request: web.Request) -> web.Response:
     consent = inputs.consent_input(await read_json(request))
     async with db.session(request.app) as s:
         client = await store.set_consent(s, request.match_info["chat_id"], consent)
-        return web.json_response(serializers.profile(client))
+        return _profile(request, client)
 
 
 async def post_insight(request: web.Request) -> web.Response:
@@ -67,7 +73,7 @@ async def put_address(request: web.Request) -> web.Response:
     formal = inputs.address_input(await read_json(request))
     async with db.session(request.app) as s:
         client = await store.set_address(s, _chat_id(request), formal)
-        return web.json_response(serializers.profile(client))
+        return _profile(request, client)
 
 
 async def post_contact(request: web.Request) -> web.Response:

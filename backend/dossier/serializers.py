@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Dict, List, Optional
 
+from backend.jobs.withdrawal import days_left, erase_due_at
 from backend.tables import Action, Client, Contact, Flag, Insight, MoodEntry, Note, utcnow
 
 
@@ -17,14 +18,25 @@ def consent(client: Client) -> Dict[str, Any]:
         "given": client.consent_given,
         "at": iso(client.consent_at),
         "version": client.consent_version,
+        "withdrawn_at": iso(client.consent_withdrawn_at),
     }
 
 
-def profile(client: Client) -> Dict[str, Any]:
+def withdrawal(client: Client, grace_days: int) -> Optional[Dict[str, Any]]:
+    """When a withdrawn consent's data goes, and in how many days (what the bot tells the
+    client); None when consent is not withdrawn."""
+    withdrawn_at = client.consent_withdrawn_at
+    if withdrawn_at is None:
+        return None
+    return {"erase_at": iso(erase_due_at(withdrawn_at, grace_days)), "erase_after_days": days_left(withdrawn_at, grace_days)}
+
+
+def profile(client: Client, grace_days: int) -> Dict[str, Any]:
     return {
         "client_id": client.id,
         "name": client.name,
         "consent": consent(client),
+        "withdrawal": withdrawal(client, grace_days),
         "formal": client.formal_address,
         "last_activity_at": iso(client.last_activity_at),
     }

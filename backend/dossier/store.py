@@ -25,8 +25,15 @@ from backend.tables import MAX_ID, Action, Client, Contact, Flag, Insight, MoodE
 
 
 async def set_consent(s: AsyncSession, chat_id: str, consent: ConsentInput) -> Client:
+    """A "no" after a "yes" withdraws the consent: the dashboard hides the dossier from then on,
+    and backend.jobs.withdrawal erases it after the grace period unless a "yes" comes first. A
+    "no" that repeats a withdrawal keeps its first moment, so the grace period is not extended."""
     client = await client_by_chat_id(s, chat_id)
     now = utcnow()
+    if consent.given:
+        client.consent_withdrawn_at = None
+    elif client.consent_given is True:
+        client.consent_withdrawn_at = now
     client.consent_given = consent.given
     client.consent_at = now
     client.consent_version = consent.version

@@ -34,6 +34,8 @@ async def purge_by_hand(config: Config, args) -> Dict[str, Any]:
         "expired": report.expired,
         "purged": report.purged,
         "failed": report.failed,
+        # Rasa's events of senders without a client, deleted (a dry run: that would be deleted).
+        "unknown_sender_events": report.unknown_sender_events,
     }
 
 
@@ -49,5 +51,5 @@ async def _purge(sessions, eraser: TrackerEraser, default, now, *, dry_run: bool
         report = await retention.purge_expired(sessions, eraser, default, now=now)
         return report
     finally:
-        ok = report is not None and not report.failed
+        ok = report is not None and report.ok
         await leases.finish(sessions, retention.JOB, lease_until, now, ok=ok)

@@ -10,7 +10,13 @@ the dossier, but the conversation is kept all the same).
 
 The purge reuses backend.dossier.erasure: first the chat's tracker events (when that fails, the client
 waits for the next run and keeps everything), then every dossier row, in one transaction with an
-audit entry "retention_purge" (ids only). A client erased since their last activity is skipped.
+audit entry "retention_purge" (ids only) and a new chat id and invite link. A client erased since
+their last activity is skipped; one who was erased and then chatted on (a new invite link, with or
+without consent) is purged again once their period has passed since that last message.
+
+The same run deletes Rasa's events of senders that belong to no client (a chat id retired by an
+erasure or a new invite link, a sender someone made up) once they are older than
+UNKNOWN_SENDER_RETENTION_DAYS (backend.config): no dossier leads to them, so nobody reads them.
 
 The backend tries shortly after its start and then every hour; a run claims the job
 (backend.jobs.leases) and only when the last good run started a day or more ago, so that the purge
@@ -23,15 +29,15 @@ import functools
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import AsyncIterator, List, Optional
+from typing import AsyncIterator, List, Optional, Set
 
 from aiohttp import web
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from backend import db
-from backend.config import CONFIG, MIN_RETENTION_DAYS
+from backend.config import CONFIG, MIN_RETENTION_DAYS, UNKNOWN_SENDER_RETENTION_DAYS
 from backend.dossier.erasure import AUDIT_ACTION as ERASE_ACTION
 from backend.dossier.erasure import erase_client
 from backend.jobs import leases
@@ -46,6 +52,8 @@ RUN_EVERY = timedelta(days=1)
 LEASE = timedelta(hours=1)
 FIRST_CHECK_SECONDS = 60
 CHECK_EVERY_SECONDS = 3600
+# Chat ids per query when looking up which senders belong to a client.
+BATCH = 500
 
 
 def effective_days(own: Optional[int], default: Optional[int]) -> Optional[int]:
@@ -71,6 +79,8 @@ class Expired:
     client_id: int
     chat_id: str
     cutoff: datetime  # activity before this is too old
+    last_activity: datetime  # in the dossier, or the day the client was made
+    erased_at: Optional[datetime] = None  # the client's last erasure
 
 
 @dataclass
@@ -78,33 +88,49 @@ class PurgeReport:
     expired: List[int] = field(default_factory=list)
     purged: List[int] = field(default_factory=list)
     failed: List[int] = field(default_factory=list)
+    # Rasa's events of senders that belong to no client, deleted (or, in a dry run, due).
+    unknown_sender_events: int = 0
+    unknown_senders_failed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.unknown_senders_failed
 
 
 async def expired_clients(sessions: sessionmaker, default: Optional[int], now: datetime) -> List[Expired]:
-    """Clients whose dossier activity is older than their period and who were not erased since
-    (their chat activity is checked in the tracker store afterwards)."""
+    """Clients whose dossier activity is older than their period and whose last erasure, if
+    any, is too (their chat activity is checked in the tracker store afterwards)."""
     since = func.coalesce(Client.last_activity_at, Client.created_at)
-    erased_since = exists().where(
-        AuditEntry.client_id == Client.id,
-        AuditEntry.action.in_((ERASE_ACTION, PURGE_ACTION)),
-        AuditEntry.at >= since,
+    erased_at = (
+        select(func.max(AuditEntry.at))
+        .where(AuditEntry.client_id == Client.id, AuditEntry.action.in_((ERASE_ACTION, PURGE_ACTION)))
+        .correlate(Client)
+        .scalar_subquery()
     )
     own_period = Client.retention_days > 0
     with_period = own_period if default is None else or_(own_period, Client.retention_days.is_(None))
+    # No period is shorter than MIN_RETENTION_DAYS: who did or had anything since is not due.
+    quiet_since = now - timedelta(days=MIN_RETENTION_DAYS)
     async with sessions() as s:
         rows = (
             await s.execute(
-                select(Client.id, Client.chat_id, Client.retention_days, since)
-                .where(and_(with_period, since < now - timedelta(days=MIN_RETENTION_DAYS), ~erased_since))
+                select(Client.id, Client.chat_id, Client.retention_days, since, erased_at)
+                .where(and_(with_period, since < quiet_since, or_(erased_at.is_(None), erased_at < quiet_since)))
                 .order_by(Client.id)
             )
         ).all()
     expired = []
-    for client_id, chat_id, own, last in rows:
+    for client_id, chat_id, own, last, erased in rows:
         cutoff = now - timedelta(days=effective_days(own, default))
         if last < cutoff:
-            expired.append(Expired(client_id, chat_id, cutoff))
+            expired.append(Expired(client_id, chat_id, cutoff, last, erased))
     return expired
+
+
+def _nothing_since_erasure(client: Expired, last_message: Optional[datetime]) -> bool:
+    """Erased, and neither a write to the dossier nor a message in the chat since."""
+    last = max(filter(None, (client.last_activity, last_message)))
+    return client.erased_at is not None and client.erased_at >= last
 
 
 async def purge_expired(
@@ -124,6 +150,8 @@ async def purge_expired(
             last_message = await loop.run_in_executor(None, eraser.last_client_message_at, client.chat_id)
             if last_message is not None and last_message >= client.cutoff:
                 continue  # still chatting, though nothing reached the dossier
+            if _nothing_since_erasure(client, last_message):
+                continue
             report.expired.append(client.client_id)
             if dry_run:
                 continue
@@ -137,7 +165,35 @@ async def purge_expired(
             report.failed.append(client.client_id)
             continue
         report.purged.append(client.client_id)
+    try:
+        report.unknown_sender_events = await purge_unknown_senders(sessions, eraser, now, dry_run=dry_run)
+    except SQLAlchemyError as exc:
+        logger.warning("retention purge of unknown senders' events failed (%s); tried again at the next run", type(exc).__name__)
+        report.unknown_senders_failed = True
     return report
+
+
+async def _client_chat_ids(sessions: sessionmaker, chat_ids: List[str]) -> Set[str]:
+    """Which of these chat ids belong to a client now."""
+    known: Set[str] = set()
+    async with sessions() as s:
+        for start in range(0, len(chat_ids), BATCH):
+            known.update(await s.scalars(select(Client.chat_id).where(Client.chat_id.in_(chat_ids[start:start + BATCH]))))
+    return known
+
+
+async def purge_unknown_senders(sessions: sessionmaker, eraser: TrackerEraser, now: datetime, *, dry_run: bool = False) -> int:
+    """Deletes Rasa's events older than UNKNOWN_SENDER_RETENTION_DAYS of every sender that
+    belongs to no client (with dry_run: counts them); how many. Raises SQLAlchemyError."""
+    loop = asyncio.get_running_loop()
+    cutoff = now - timedelta(days=UNKNOWN_SENDER_RETENTION_DAYS)
+    senders = await loop.run_in_executor(None, eraser.senders, None, cutoff)
+    known = await _client_chat_ids(sessions, senders)
+    unknown = [sender for sender in senders if sender not in known]
+    if not unknown:
+        return 0
+    erase = functools.partial(eraser.erase_senders, unknown, cutoff, count_only=dry_run)
+    return await loop.run_in_executor(None, erase)
 
 
 async def run_if_due(app: web.Application, now: Optional[datetime] = None) -> Optional[PurgeReport]:
@@ -150,11 +206,13 @@ async def run_if_due(app: web.Application, now: Optional[datetime] = None) -> Op
     ok = False
     try:
         report = await purge_expired(sessions, app[ERASER], app[CONFIG].retention_days_default, now=now)
-        ok = not report.failed
+        ok = report.ok
     finally:
         await leases.finish(sessions, JOB, lease_until, now, ok=ok)
     if report.expired:
         logger.info("retention purge: %d client(s) purged, %d to retry", len(report.purged), len(report.failed))
+    if report.unknown_sender_events:
+        logger.info("retention purge: %d tracker event(s) of senders without a client deleted", report.unknown_sender_events)
     return report
 
 

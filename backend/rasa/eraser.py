@@ -1,10 +1,12 @@
 """Deleting a chat's events from Rasa's tracker store (Rasa has no API for it), and when the
-client last wrote in it; for erasure on request and the retention purge."""
+client last wrote in it; for erasure on request and the retention purge. Also which senders
+have events in a period, so that the purge can delete the events of senders that belong to no
+client."""
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Optional
+from typing import List, Optional, Sequence
 
 from aiohttp import web
 from sqlalchemy import delete, func, or_, select
@@ -14,6 +16,9 @@ from backend.rasa.tracker_events import REMINDER_INTENT
 from backend.rasa.tracker_store import EVENTS, TrackerStore
 
 logger = logging.getLogger(__name__)
+
+# Sender ids per statement: well under SQLite's limit of bound parameters.
+BATCH = 500
 
 
 class TrackerEraser:
@@ -53,6 +58,32 @@ class TrackerEraser:
                 )
             ).scalar()
         return datetime.fromtimestamp(latest, tz=timezone.utc) if latest is not None else None
+
+    def senders(self, start: Optional[datetime], end: datetime) -> List[str]:
+        """The sender ids with events written from `start` (None: ever) to `end`; [] before Rasa
+        made its store. Raises SQLAlchemyError."""
+        with self.store.connection() as conn:
+            if conn is None:
+                return []
+            query = select(EVENTS.c.sender_id).distinct().where(EVENTS.c.timestamp <= end.timestamp())
+            if start is not None:
+                query = query.where(EVENTS.c.timestamp >= start.timestamp())
+            return list(conn.execute(query).scalars())
+
+    def erase_senders(self, sender_ids: Sequence[str], until: datetime, *, count_only: bool = False) -> int:
+        """Deletes the events of these senders written up to `until` (or, with `count_only`,
+        counts them); how many. Raises SQLAlchemyError."""
+        done = 0
+        with self.store.connection(write=not count_only) as conn:
+            if conn is None:
+                return 0
+            for start in range(0, len(sender_ids), BATCH):
+                where = (EVENTS.c.sender_id.in_(sender_ids[start:start + BATCH]), EVENTS.c.timestamp <= until.timestamp())
+                if count_only:
+                    done += conn.execute(select(func.count()).select_from(EVENTS).where(*where)).scalar() or 0
+                else:
+                    done += conn.execute(delete(EVENTS).where(*where)).rowcount or 0
+        return done
 
 
 ERASER = web.AppKey("tracker_eraser", TrackerEraser)

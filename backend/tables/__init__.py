@@ -46,6 +46,7 @@ from backend.tables.people import (
     Client,
     Counsellor,
     CounsellorSession,
+    RetiredChatId,
 )
 from contract import (
     ACTION_STATUSES,
@@ -105,6 +106,7 @@ __all__ = [
     "REMINDER_STATUSES",
     "Reminder",
     "ReminderSettings",
+    "RetiredChatId",
     "SENTENCE_MAX",
     "STATUSES",
     "TELEGRAM_ID_MAX",

@@ -6,10 +6,11 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, String
 from backend.tables.base import Base, UTCDateTime, utcnow
 
 # export_dossier: the admin CLI's GDPR export (no counsellor). erase_client_data: erased at the
-# client's request; retention_purge: erased by the daily purge (no counsellor for either).
+# client's request; retention_purge: erased by the daily purge; consent_withdrawal_erasure: what
+# the client gave under consent, erased after its withdrawal (no counsellor for these three).
 AUDIT_ACTIONS = (
     "view_client", "export_pop", "assign_homework", "add_note", "resolve_flag", "export_dossier",
-    "set_retention", "erase_client_data", "retention_purge",
+    "set_retention", "erase_client_data", "retention_purge", "consent_withdrawal_erasure",
 )
 
 

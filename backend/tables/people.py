@@ -55,6 +55,25 @@ class Client(Base):
     last_topic = Column(String(32), nullable=True)
     # None: the organisation's default retention applies.
     retention_days = Column(Integer, nullable=True)
+    # When the client withdrew a consent they had given (None: not withdrawn, or given again):
+    # the dashboard hides the dossier from then on, and backend.jobs.withdrawal erases it after
+    # CONSENT_WITHDRAWAL_GRACE_DAYS.
+    consent_withdrawn_at = Column(UTCDateTime, nullable=True)
 
     counsellor = relationship("Counsellor", back_populates="clients")
     insights = relationship("Insight", back_populates="client", passive_deletes=True)
+
+
+class RetiredChatId(Base):
+    """A chat id that belonged to a client and no longer does (erased, or replaced by a new
+    invite link): the dossier API answers 410 Gone for it, so that an action server's outbox
+    drops what it still holds for it. Only the SHA-256 of the id is kept, and no client: an
+    erased client's old chat id must not lead back to them."""
+
+    __tablename__ = "retired_chat_ids"
+
+    chat_id_hash = Column(String(64), primary_key=True)
+    retired_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # "erasure" or "new_invite": after a restart, the follow-up deletions of Rasa's write-back
+    # (backend.dossier.erasure) look for erased chats only.
+    reason = Column(String(16), nullable=False)

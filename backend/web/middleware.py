@@ -11,6 +11,7 @@ from aiohttp import web
 from backend.config import CONFIG
 from backend.errors import (
     ActionNotFound,
+    ChatRetired,
     ClientNotFound,
     ContactNotFound,
     CounsellorNotFound,
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 DOMAIN_ERRORS: Dict[Type[DossierError], Tuple[int, str]] = {
     ClientNotFound: (404, "client_not_found"),
+    ChatRetired: (410, "chat_retired"),
     ActionNotFound: (404, "action_not_found"),
     ContactNotFound: (404, "contact_not_found"),
     FlagNotFound: (404, "flag_not_found"),

@@ -12,9 +12,10 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from bot.actions.dossier_client import (
+    ChatRetired,
     ClientUnknown,
     ConsentMissing,
     DossierClient,
@@ -115,25 +116,29 @@ def point_write(chat_id: str, point: Dict[str, Any]) -> tuple[str, Dict[str, Any
 STORED, QUEUED, REFUSED, NO_CLIENT = "stored", "queued", "refused", "no_client"
 
 
-async def _write(chat_id: str, kind: str, payload: Dict[str, Any]) -> str:
-    """Sends one write; returns STORED, QUEUED, REFUSED or NO_CLIENT."""
+async def _send(chat_id: str, kind: str, payload: Dict[str, Any]) -> Tuple[str, Dict[str, Any]]:
+    """Sends one write: (STORED, QUEUED, REFUSED or NO_CLIENT; the backend's answer when stored)."""
     try:
-        await client().send(chat_id, kind, payload)
-        return STORED
+        return STORED, await client().send(chat_id, kind, payload)
     except DossierUnavailable:
         logger.warning("Dossier unavailable; %s kept in the outbox for later delivery", kind, exc_info=True)
         outbox().put(chat_id, kind, payload)
         _ensure_retry_loop()
-        return QUEUED
+        return QUEUED, {}
     except ClientUnknown:
         logger.info("Dossier refused a %s write: no client belongs to this chat", kind)
-        return NO_CLIENT
+        return NO_CLIENT, {}
     except ConsentMissing:
         logger.info("Dossier refused a %s write: no consent", kind)
-        return REFUSED
+        return REFUSED, {}
     except DossierRejected:
         logger.error("Dossier rejected a %s write as invalid", kind, exc_info=True)
-        return REFUSED
+        return REFUSED, {}
+
+
+async def _write(chat_id: str, kind: str, payload: Dict[str, Any]) -> str:
+    """Sends one write; returns STORED, QUEUED, REFUSED or NO_CLIENT."""
+    return (await _send(chat_id, kind, payload))[0]
 
 
 async def save_points(chat_id: str, points: List[Dict[str, Any]]) -> SaveResult:
@@ -146,8 +151,19 @@ async def save_points(chat_id: str, points: List[Dict[str, Any]]) -> SaveResult:
     return SaveResult(**counts)
 
 
-async def record_consent(chat_id: str, given: bool) -> str:
-    return await _write(chat_id, "consent", {"given": given, "version": CONSENT_TEXT_VERSION})
+@dataclass(frozen=True)
+class ConsentRecorded:
+    outcome: str  # STORED, QUEUED, REFUSED or NO_CLIENT
+    # A "no" that withdrew an earlier "yes": in how many days the dossier will be erased (the
+    # backend's CONSENT_WITHDRAWAL_GRACE_DAYS, from its answer). None otherwise.
+    erase_after_days: Optional[int] = None
+
+
+async def record_consent(chat_id: str, given: bool) -> ConsentRecorded:
+    outcome, answer = await _send(chat_id, "consent", {"given": given, "version": CONSENT_TEXT_VERSION})
+    withdrawal = answer.get("withdrawal") if not given else None
+    days = withdrawal.get("erase_after_days") if isinstance(withdrawal, dict) else None
+    return ConsentRecorded(outcome, days if isinstance(days, int) and days > 0 else None)
 
 
 async def flag_crisis(chat_id: str, message: str, said_at: Optional[float], value: str = CRISIS_CLEAR) -> str:
@@ -230,14 +246,24 @@ async def erase(chat_id: str) -> bool:
 
 
 async def deliver_pending() -> int:
-    """Delivers what waits in the outbox, oldest first; stops at the first outage."""
+    """Delivers what waits in the outbox, oldest first; stops at the first outage. Everything
+    waiting for a chat that the backend retired (410: erased, perhaps through another action
+    server, or given a new link) is deleted, never delivered or retried."""
     delivered = 0
+    retired = set()
     for entry in outbox().pending():
+        if entry.chat_id in retired:
+            continue
         try:
             await client().send(entry.chat_id, entry.kind, entry.payload)
         except DossierUnavailable:
             _ensure_retry_loop()
             break
+        except ChatRetired:
+            outbox().remove_chat(entry.chat_id)
+            retired.add(entry.chat_id)
+            logger.info("Outbox entries of an erased or replaced chat dropped")
+            continue
         except DossierError:
             logger.warning("Outbox entry %s refused by the dossier; dropped", entry.entry_id, exc_info=True)
         outbox().remove(entry.entry_id)

@@ -25,6 +25,11 @@ class ClientUnknown(DossierError):
     """No client is linked to this chat id: retrying will not help."""
 
 
+class ChatRetired(ClientUnknown):
+    """The chat id belonged to a client once: their data was erased (perhaps through another
+    action server) or they got a new link. Nothing for it may reach a dossier any more."""
+
+
 class ConsentMissing(DossierError):
     """The client has not given consent, so nothing may be stored."""
 
@@ -80,6 +85,8 @@ class DossierClient:
             raise DossierUnavailable(f"{where}: HTTP {status}")
         if status == 404:
             raise ClientUnknown(where)
+        if status == 410:
+            raise ChatRetired(where)
         if status == 403 and isinstance(payload, dict) and payload.get("error") == "no_consent":
             raise ConsentMissing(where)
         if status >= 400:

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import dossier
-from bot.actions.wording import join_dutch
+from bot.actions.wording import counted, join_dutch
 
 CATEGORY_WORDS = {
     "quality": ("kwaliteit", "kwaliteiten"),
@@ -27,7 +27,7 @@ def overview(summary: Dict[str, Any], formal: bool = False) -> str:
     for category, (one, many) in CATEGORY_WORDS.items():
         values = (summary.get("insights") or {}).get(category) or []
         if values:
-            parts.append(f"{len(values)} {one if len(values) == 1 else many}")
+            parts.append(counted(len(values), one, many))
     text = join_dutch(parts)
     if formal:
         for informal, polite in FORMAL_WORDS.items():

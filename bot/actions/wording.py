@@ -15,6 +15,11 @@ def join_dutch(items: Iterable[str]) -> str:
     return ", ".join(words[:-1]) + " en " + words[-1]
 
 
+def counted(number: int, one: str, many: str) -> str:
+    """(1, 'dag', 'dagen') -> '1 dag'; (14, 'dag', 'dagen') -> '14 dagen'."""
+    return f"{number} {one if number == 1 else many}"
+
+
 def as_sentence(text: str) -> str:
     """Client text that a response continues after ("{value} Klopt dat?"): ends it with one
     full stop, unless it already ends a sentence ("koffie?" stays "koffie?", never "koffie?.")."""

@@ -211,7 +211,7 @@ class Links:
         if cached is not None:
             return cached
         status, data = await self._call("GET", f"/api/v1/chats/{quote(chat_id, safe='')}/telegram")
-        if status == 404:
+        if status in (404, 410):  # 410: the chat id was retired (erased, or a new invite link)
             return None
         if status != 200 or not isinstance(data.get("telegram_chat_id"), str):
             raise BackendUnavailable(f"HTTP {status}")

@@ -14,6 +14,8 @@ class FakeDossierClient:
         self.actions: List[Dict[str, Any]] = []
         self.down = False
         self.formal = False
+        # The backend's CONSENT_WITHDRAWAL_GRACE_DAYS, as its answer to a withdrawal says it.
+        self.grace_days = 14
 
     def _check(self, chat_id: str) -> None:
         if self.down:
@@ -27,7 +29,10 @@ class FakeDossierClient:
 
     async def send(self, chat_id: str, kind: str, payload: Dict[str, Any]) -> Dict[str, Any]:
         self._check(chat_id)
+        answer: Dict[str, Any] = {}
         if kind == "consent":
+            if self.consent[chat_id] is True and not payload["given"]:
+                answer = {"withdrawal": {"erase_at": "2026-12-18T09:00:00+00:00", "erase_after_days": self.grace_days}}
             self.consent[chat_id] = payload["given"]
         elif kind == "topic":
             self.topic = payload["topic"]
@@ -40,7 +45,7 @@ class FakeDossierClient:
         keys = [write.get("key") for write in self.writes[kind]]
         if "key" not in payload or payload["key"] not in keys:
             self.writes[kind].append(payload)
-        return {}
+        return answer
 
     async def erase(self, chat_id: str) -> None:
         self._check(chat_id)

@@ -1,3 +1,4 @@
+import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -26,6 +27,26 @@ async def test_no_to_consent_is_respected(fake_dossier, make_tracker):
     assert events == [SlotSet("consent_given", False), SlotSet("consent_answer", None)]
     assert responses(dispatcher) == ["utter_consent_refused"]
     assert fake_dossier.consent["chat-1"] is False
+
+
+@pytest.mark.parametrize("grace_days, said", [(14, "14 dagen"), (9, "9 dagen"), (1, "1 dag")])
+async def test_no_after_an_earlier_yes_says_when_the_data_goes_as_the_dossier_says_it(fake_dossier, make_tracker, grace_days, said):
+    fake_dossier.consent["chat-1"] = True  # given before (e.g. the slot was lost in a restart)
+    fake_dossier.grace_days = grace_days
+    dispatcher = CollectingDispatcher()
+    events = await ActionRecordConsent().run(dispatcher, make_tracker({"consent_answer": False}, "nee", "deny"), DOMAIN)
+    assert events == [SlotSet("consent_given", False), SlotSet("consent_answer", None)]
+    assert responses(dispatcher) == ["utter_consent_withdrawn"]
+    assert dispatcher.messages[0]["grace_period"] == said
+    assert fake_dossier.consent["chat-1"] is False
+
+
+async def test_a_no_kept_in_the_outbox_gets_the_plain_refusal_as_the_bot_cannot_know_yet_whether_it_withdraws(fake_dossier, make_tracker):
+    fake_dossier.consent["chat-1"] = True
+    fake_dossier.down = True
+    dispatcher = CollectingDispatcher()
+    await ActionRecordConsent().run(dispatcher, make_tracker({"consent_answer": False}, "nee", "deny"), DOMAIN)
+    assert responses(dispatcher) == ["utter_consent_refused"]
 
 
 async def test_crisis_flag_keeps_the_clients_message(fake_dossier, make_tracker):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from aiohttp import web
 
-from bot.actions.dossier_client import ClientUnknown, DossierClient, DossierRejected, DossierUnavailable
+from bot.actions.dossier_client import ChatRetired, ClientUnknown, DossierClient, DossierRejected, DossierUnavailable
 
 SECRET_CHAT = "geheim-chat-id-123"
 
@@ -18,6 +18,8 @@ async def backend(aiohttp_server):
         seen.append(request.raw_path)
         if request.raw_path.startswith("/api/v1/chats/broken"):
             return web.json_response({"error": "server"}, status=500)
+        if "retired" in request.raw_path:
+            return web.json_response({"error": "chat_retired", "message": "this chat id was retired"}, status=410)
         if "refuse" in request.raw_path:
             return web.json_response({"error": "invalid_input", "message": f"bad {SECRET_CHAT}"}, status=422)
         return web.json_response({"error": "not_found"}, status=404)
@@ -43,7 +45,8 @@ async def test_errors_never_carry_the_chat_id_or_the_backends_words(backend):
     client, _ = backend
     for call, raised in ((client.summary(SECRET_CHAT), ClientUnknown),
                          (client.send(f"refuse-{SECRET_CHAT}", "insight", {"key": "k"}), DossierRejected),
-                         (client.summary("broken"), DossierUnavailable)):
+                         (client.summary("broken"), DossierUnavailable),
+                         (client.send(f"retired-{SECRET_CHAT}", "mood", {"key": "k"}), ChatRetired)):
         with pytest.raises(raised) as error:
             await call
         assert SECRET_CHAT not in str(error.value) and "broken" not in str(error.value)

@@ -81,7 +81,8 @@ async def test_profile_of_a_new_client(client, auth, chat):
     assert profile == {
         "client_id": profile["client_id"],
         "name": "Jan Janssens",
-        "consent": {"given": None, "at": None, "version": None},
+        "consent": {"given": None, "at": None, "version": None, "withdrawn_at": None},
+        "withdrawal": None,
         "formal": False,
         "last_activity_at": None,
     }

@@ -96,7 +96,7 @@ def test_create_client_and_export_the_dossier(database_url):
     for key in ("client", "insights", "actions", "contacts", "flags", "transcript"):
         assert key in export
     assert export["client"]["name"] == "Anaïs De Smet"
-    assert export["client"]["consent"] == {"given": None, "at": None, "version": None}
+    assert export["client"]["consent"] == {"given": None, "at": None, "version": None, "withdrawn_at": None}
     assert export["client"]["created_at"]
     assert export["insights"] == [] and export["transcript"] == []
 

@@ -81,3 +81,15 @@ def test_retention_default_is_a_year_and_zero_or_empty_keeps(raw, days):
 def test_a_retention_default_out_of_range_is_a_config_error(raw):
     with pytest.raises(ConfigError, match="RETENTION_DAYS_DEFAULT"):
         Config.from_env({"RETENTION_DAYS_DEFAULT": raw})
+
+
+@pytest.mark.parametrize("raw, days", [(None, 14), ("7", 7), (" 30 ", 30), ("", 14)])
+def test_the_grace_after_a_withdrawn_consent_is_14_days_unless_set(raw, days):
+    env = {} if raw is None else {"CONSENT_WITHDRAWAL_GRACE_DAYS": raw}
+    assert Config.from_env(env).consent_withdrawal_grace_days == days
+
+
+@pytest.mark.parametrize("raw", ["twee weken", "0", "91", "-1", "1.5"])
+def test_a_grace_out_of_range_is_a_config_error(raw):
+    with pytest.raises(ConfigError, match="CONSENT_WITHDRAWAL_GRACE_DAYS"):
+        Config.from_env({"CONSENT_WITHDRAWAL_GRACE_DAYS": raw})

@@ -117,3 +117,25 @@ def test_0006_gives_open_homework_of_older_backends_its_reminder(database_url):
         assert [tuple(row) for row in rows] == [(1, "pending", 0)]
     finally:
         engine.dispose()
+
+
+def test_0008_adds_retired_chat_ids_and_keeps_the_clients(database_url):
+    from sqlalchemy import text
+
+    db.upgrade(database_url, "0007")
+    engine = create_engine(sync_url(database_url), future=True)
+    try:
+        with engine.begin() as conn:
+            _add_an_and_jan(conn)
+        db.upgrade(database_url)
+        tables, _, _ = _inspect(database_url)
+        assert "retired_chat_ids" in tables
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT name, consent_withdrawn_at FROM clients")).one() == ("Jan", None)
+        db.downgrade(database_url, "0007")
+        tables, revision, _ = _inspect(database_url)
+        assert revision == "0007" and "retired_chat_ids" not in tables
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT chat_id FROM clients")).scalar_one() == "chat-1"
+    finally:
+        engine.dispose()

@@ -127,6 +127,9 @@ async def test_a_client_past_their_period_is_purged_and_the_others_keep_everythi
         assert events_of(tracker_path, made.chat_id) == 0, "the chat is gone from Rasa's tracker store"
         assert await name_of(client.app, made.id) == ERASED_NAME
         assert (retention.PURGE_ACTION, None) in await audit_of(client.app, made.id)
+        # As after an erasure on request: the old chat id and the old link reach nothing.
+        assert (await client.get(f"/api/v1/chats/{made.chat_id}", headers=auth)).status == 410
+        assert (await client.get(f"/chat/{made.invite_token}")).status == 404
     for made in (recent, longer):
         assert await dossier_rows(client.app, made.id) == kept_rows
         assert events_of(tracker_path, made.chat_id) == 2
@@ -373,11 +376,11 @@ async def test_purge_expired_on_the_command_line(client, auth, dossier, tracker_
         return run_cli(database_url, "purge-expired", *args, TRACKER_STORE_URL=tracker_url, **env)
 
     dry = ok_json(await asyncio.to_thread(cli, "--dry-run"))
-    assert dry == {"dry_run": True, "retention_days_default": 365, "expired": [gone.id], "purged": [], "failed": []}
+    assert dry == {"dry_run": True, "retention_days_default": 365, "expired": [gone.id], "purged": [], "failed": [], "unknown_sender_events": 0}
     assert await dossier_rows(client.app, gone.id) == 4 and events_of(tracker_path, gone.chat_id) == 2
 
     done = ok_json(await asyncio.to_thread(cli))
-    assert done == {"dry_run": False, "retention_days_default": 365, "expired": [gone.id], "purged": [gone.id], "failed": []}
+    assert done == {"dry_run": False, "retention_days_default": 365, "expired": [gone.id], "purged": [gone.id], "failed": [], "unknown_sender_events": 0}
     assert await dossier_rows(client.app, gone.id) == 0 and events_of(tracker_path, gone.chat_id) == 0
     assert await dossier_rows(client.app, recent.id) == 4 and events_of(tracker_path, recent.chat_id) == 2
     # The daily run of a backend counts it as today's run.

@@ -1,6 +1,7 @@
 """`python -m backend clients invite`: a new chat link from the counsellor, as a real process.
 After a lost or shared device, nothing that knew the old link or the old chat id reaches the
-client's conversation or dossier; the conversation and the dossier carry over."""
+client's conversation or dossier (the API answers 410 Gone for the old chat id); the
+conversation and the dossier carry over."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -46,9 +47,10 @@ async def test_a_new_invite_gives_a_new_chat_id_and_the_old_one_reaches_nothing(
     assert new_chat != old_chat and renewed["chat_token"]
     assert (renewed["signed_out_browsers"], renewed["telegram_unlinked"]) == (0, True)
 
-    # The old chat id reaches nothing: not the dossier, not the conversation, not Telegram.
-    assert (await client.get(f"/api/v1/chats/{old_chat}", headers=auth)).status == 404
-    assert (await client.post(f"/api/v1/chats/{old_chat}/mood", json={"key": "x", "mood": "bad", "sentence": ""}, headers=auth)).status == 404
+    # The old chat id reaches nothing: not the dossier, not the conversation, not Telegram. The
+    # dossier API says it is gone (410), so an action server's outbox drops what it holds for it.
+    assert (await client.get(f"/api/v1/chats/{old_chat}", headers=auth)).status == 410
+    assert (await client.post(f"/api/v1/chats/{old_chat}/mood", json={"key": "x", "mood": "bad", "sentence": ""}, headers=auth)).status == 410
     assert (await client.get("/api/v1/telegram/chats/4242", headers=auth)).status == 404
     assert _senders(tracker) == {new_chat: 2, "someone-else": 1}
     # The dossier and the consent carry over to the new id.
