@@ -145,10 +145,16 @@ def _tied_to_client(before: Sequence[str], after: Sequence[str]) -> bool:
 
 def _topic_talk(text: str, rule_: Rule, start: int, end: int) -> bool:
     """A bare topic word ("zelfdoding") in a message about work, study or others, not tied to
-    the client: the rule stands back and the learned classifier decides."""
+    the client: the rule stands back and the learned classifier decides. Tied: see
+    _tied_to_client, or a first person in the clause (at most ten words back) with one of its
+    verbs right before the topic word ("mijn cv lukt niet, ik zit de hele dag te denken aan
+    zelfdoding")."""
     if rule_.name not in TOPIC_RULES or not _TOPIC_CONTEXT.search(text):
         return False
-    return not _tied_to_client(text[max(0, start - 80):start].split()[-6:], text[end:end + 40].split()[:3])
+    if _tied_to_client(text[max(0, start - 80):start].split()[-6:], text[end:end + 40].split()[:3]):
+        return False
+    clause = _after_last(_CLAUSE_BREAK, text[max(0, start - 120):start]).split()[-10:]
+    return not (set(clause) & _CLIENT_WORDS and set(clause[-3:]) & _OWN_VERBS)
 
 
 def _guard_spans(text: str) -> list[tuple[Guard, int, int]]:
