@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # What a trained model depends on: retrain when any of it changes.
 BOT_INPUTS := config.yml bot/domain.yml $(shell find bot/data bot/nlu bot/dutch -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) var/spacy/pipeline-in-use
 
-.PHONY: help setup train validate test pytest test-postgres test-stories nlu-report run bench load profile
+.PHONY: help setup train validate test pytest test-postgres backend-tests test-stories nlu-report run bench load profile
 
 help:
 	@echo "make run    start the bot, the action server and the backend"
@@ -54,20 +54,25 @@ pytest: train
 test-postgres: train
 	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(PYTEST) tests/backend
 
+# The backend's tests need no model: in `make test` they run on SQLite, then on PostgreSQL, on
+# one worker while the model trains (training leaves one of the two cores idle most of the time).
+backend-tests:
+	$(PY) -m pytest tests/backend
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest tests/backend
+
 test-stories: train
 	$(RASA) test core --stories tests/stories --model $(MODEL) --e2e --fail-on-prediction-errors --out var/results/core
 
-# Everything, one step after the other (tried side by side: no faster on two cores).
+# Everything. Training and the backend's tests run side by side (each one's output is shown
+# when it ends), then the other tests on two workers, then the stories.
 test: setup
 	$(call STEP,setup)
 	@$(MAKE) --no-print-directory validate
 	$(call STEP,data check)
-	@$(MAKE) --no-print-directory $(MODEL)
-	$(call STEP,training)
-	$(PYTEST)
+	@$(MAKE) --no-print-directory --output-sync=target -j2 $(MODEL) backend-tests
+	$(call STEP,training beside the backend's tests)
+	$(PYTEST) --ignore=tests/backend
 	$(call STEP,pytest)
-	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(PYTEST) tests/backend
-	$(call STEP,PostgreSQL pass)
 	@$(MAKE) --no-print-directory test-stories
 	$(call STEP,test stories)
 

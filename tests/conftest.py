@@ -12,3 +12,19 @@ from contract import chat_token
 # channels, the test stacks and the tokens the tests sign (tests/chat_auth.py) all use this one
 # unless the environment sets another.
 os.environ.setdefault(chat_token.SECRET_VARIABLE, "test-chat-token-secret-of-at-least-32-bytes")
+
+# The modules that start real processes (Rasa loads its model for 20-40 s) go first, so that
+# pytest-xdist spreads them over both workers and the many quick tests fill the gaps at the end,
+# instead of one worker starting a stack while the other has nothing left to do.
+STARTS_PROCESSES = (
+    "tests/scaleout/",
+    "tests/e2e/",
+    "tests/reminders/test_restart.py",
+    "tests/browser/test_chat_page.py",
+    "tests/nasty/test_live_channels.py",
+    "tests/channels/test_telegram.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not item.nodeid.startswith(STARTS_PROCESSES))
