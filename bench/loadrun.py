@@ -340,7 +340,7 @@ def measure(args: argparse.Namespace) -> Dict[str, Any]:
         cluster.start("backend", "actions")
         port = cluster.env["RASA_PORT"]
         log(f"starting Rasa ({endpoints.name}) on 127.0.0.1:{port}")
-        startup = start_rasa(cluster, "rasa", [*rasa_argv(port, MODEL, endpoints, token=cluster.env["RASA_TOKEN"]), "--interface", "127.0.0.1"], int(port), "hallo")
+        startup = start_rasa(cluster, "rasa", rasa_argv(port, MODEL, endpoints, token=cluster.env["RASA_TOKEN"]), int(port), "hallo")
         log(f"Rasa answers {startup} s after its start")
         create_counsellor(cluster)
         chats = create_clients(cluster, args.conversations + args.warmup)

@@ -36,12 +36,17 @@ def rasa_argv(
     """Our Rasa server as the Procfile starts it (`python -m rasa_server run`, Rasa with the
     changes of rasa_server/patches.py), or with `plain` Rasa's own `rasa run`.
 
-    `token`: Rasa's HTTP API answers only requests with ?token=<token> (the set-up passes
-    RASA_TOKEN); without one the API is open to anyone who reaches the port."""
-    auth = ["--auth-token", token] if token else []
-    launcher = [str(VENV_BIN / "rasa")] if plain else [sys.executable, "-m", "rasa_server"]
+    Our launcher takes Rasa's API token from RASA_TOKEN and the interface from RASA_INTERFACE
+    (127.0.0.1 by default) in the environment the process is started with, so neither is on its
+    command line. Plain Rasa reads neither: it gets `token` (the test stack's RASA_TOKEN) as
+    --auth-token and 127.0.0.1 as --interface; without a token its API is open to anyone who
+    reaches the port."""
+    if plain:
+        launcher = [str(VENV_BIN / "rasa"), "run", "--interface", "127.0.0.1", *(["--auth-token", token] if token else [])]
+    else:
+        launcher = [sys.executable, "-m", "rasa_server", "run"]
     return [
-        *launcher, "run", "--enable-api", *auth, "--port", str(port), "--model", str(model),
+        *launcher, "--enable-api", "--port", str(port), "--model", str(model),
         "--endpoints", str(endpoints), "--credentials", str(credentials),
     ]
 

@@ -28,7 +28,9 @@ def _new_secret(name: str) -> str:
     return secrets.token_urlsafe(32)
 
 
-# RASA_TOKEN: Rasa runs with --auth-token; the backend sends it to Rasa's HTTP API.
+# RASA_TOKEN: Rasa's API token; the launcher (rasa_server/__main__.py) reads it from the environment,
+# so no command line shows it, and the backend sends it to Rasa's HTTP API. Rasa's interface
+# (RASA_INTERFACE) has its default, 127.0.0.1, in the launcher too.
 # DEMO_PASSWORD: the demo counsellor's, printed by `make run` (tools/announce.py).
 SECRET_NAMES = ("SERVICE_TOKEN", "SESSION_SECRET", "RASA_TOKEN", "DEMO_PASSWORD", "CHAT_TOKEN_SECRET")
 

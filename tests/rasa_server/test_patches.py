@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import os
 import subprocess
 import sys
 
@@ -41,12 +42,15 @@ def test_importing_changes_nothing_and_the_launcher_applies_every_change_before_
         "main(['run', '--port', '5999'])\n"
         "print(unchanged, seen['applied'], seen['argv'])\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    env = {name: value for name, value in os.environ.items() if name not in ("RASA_TOKEN", "RASA_INTERFACE")}
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip().splitlines()[-1] == "True True ['rasa', 'run', '--port', '5999']"
+    assert done.stdout.strip().splitlines()[-1] == "True True ['rasa', 'run', '--interface', '127.0.0.1', '--port', '5999']"
 
 
-def test_the_procfiles_start_rasa_through_the_launcher():
+def test_the_procfiles_start_rasa_through_the_launcher_without_the_token_on_the_command_line():
     for procfile in (ROOT / "Procfile", ROOT / "deploy" / "scaleout" / "Procfile"):
         rasa_lines = [line for line in procfile.read_text().splitlines() if line.startswith("rasa")]
         assert rasa_lines and all("python -m rasa_server run" in line for line in rasa_lines), procfile
+        # The launcher reads RASA_TOKEN from the environment (tests/rasa_server/test_launcher.py).
+        assert not any("RASA_TOKEN" in line or "auth-token" in line for line in rasa_lines), procfile
