@@ -3,7 +3,7 @@ every test folder once (tests/conftest.py names this module in pytest_plugins).
 
 TEST_DATABASE_URL picks the database (default: a temporary SQLite file), e.g.
     TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test
-On PostgreSQL every test starts by dropping the backend's tables from that database.
+On PostgreSQL every test starts with the backend's tables empty (tests/backend/dbreset.py).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from backend.config import Config
 from backend.dashboard.passwords import hash_password
 from contract import chat_token
 
-from .dbreset import drop_backend_tables, worker_database_url
+from .dbreset import reset_backend_tables, worker_database_url
 
 SERVICE_TOKEN = "test-service-token"
 PASSWORD = "juist-wachtwoord-1"
@@ -32,7 +32,7 @@ def database_url(tmp_path) -> str:
     url = worker_database_url()
     if not url:
         return f"sqlite:///{tmp_path / 'dossier.db'}"
-    drop_backend_tables(url)
+    reset_backend_tables(url)
     return url
 
 
