@@ -10,8 +10,8 @@ Either one firing means risk (bot/nlu/crisis.py).
 One regression tells risk from no risk; a second one, trained on the risk messages only, tells
 a clear risk to the client's own life, a possible one (hopelessness, wanting to disappear,
 being a burden) and danger from others apart. The threshold was chosen by cross-validation on
-the training data only (tools/crisis_classifier_report.py); the held-out split in
-tests/data/crisis_holdout.yml never informed it. Training data: bot/data/crisis/ (risk messages
+the training data only (tools/crisis_classifier_report.py); the held-out splits in
+tests/data/crisis_holdout*.yml never informed it (what each one's reads were is in that tool). Training data: bot/data/crisis/ (risk messages
 and hard negatives written for this product) and the bot's own NLU examples of every other
 intent, as ordinary chat.
 
@@ -35,7 +35,7 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "crisis"
 NONE, SELF_CLEAR, SELF_POSSIBLE, VIOLENCE = "none", "self_clear", "self_possible", "violence"
 # Chosen by 5-fold cross-validation on the training data only (python -m
 # tools.crisis_classifier_report --tune): the lowest threshold at which rules or classifier
-# raise at most 5 % false alarms on the hard negatives (3.7 % at 0.80, 6.2 % at 0.70; 0.1 %
+# raise at most 5 % false alarms on the hard negatives (4.8 % at 0.80, 6.8 % at 0.70; 0.2 %
 # on ordinary chat). Lower ones find more (0.94 recall at 0.5) but then one in ten
 # "ik wil weg bij die firma" would be read as a crisis.
 DEFAULT_THRESHOLD = 0.80
