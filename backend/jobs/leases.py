@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime, timedelta
-from typing import AsyncIterator, Awaitable, Callable, Coroutine, Optional
+from typing import AsyncIterator, Awaitable, Callable, Coroutine, Optional, TypeVar
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +20,7 @@ from sqlalchemy.orm import sessionmaker
 from backend.tables import JobRun
 
 logger = logging.getLogger(__name__)
+Report = TypeVar("Report")
 
 
 async def claim(
@@ -64,6 +65,23 @@ async def finish(
             .execution_options(synchronize_session=False)
         )
         await s.commit()
+
+
+async def run_claimed(
+    sessions: sessionmaker, name: str, now: datetime, work: Callable[[], Awaitable[Report]], *,
+    every: Optional[timedelta], lease: timedelta, succeeded: Callable[[Report], bool],
+) -> Optional[Report]:
+    """Claims the job (see claim), runs `work` and ends the claim; the run counts as done when
+    `work` returned a report that `succeeded` accepts. None when the job was not claimed."""
+    lease_until = await claim(sessions, name, now, every=every, lease=lease)
+    if lease_until is None:
+        return None
+    report: Optional[Report] = None
+    try:
+        report = await work()
+        return report
+    finally:
+        await finish(sessions, name, lease_until, now, ok=report is not None and succeeded(report))
 
 
 # --- background loops -----------------------------------------------------------------------------

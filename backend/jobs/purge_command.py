@@ -43,13 +43,10 @@ async def _purge(sessions, eraser: TrackerEraser, default, now, *, dry_run: bool
     if dry_run:
         return await retention.purge_expired(sessions, eraser, default, now=now, dry_run=True)
     # The same claim as the backends' daily run, so the two never purge at once.
-    lease_until = await leases.claim(sessions, retention.JOB, now, every=None, lease=retention.LEASE)
-    if lease_until is None:
+    report = await leases.run_claimed(
+        sessions, retention.JOB, now, lambda: retention.purge_expired(sessions, eraser, default, now=now),
+        every=None, lease=retention.LEASE, succeeded=lambda done: done.ok,
+    )
+    if report is None:
         raise PurgeBusy("a backend is purging right now; try again in a few minutes")
-    report = None
-    try:
-        report = await retention.purge_expired(sessions, eraser, default, now=now)
-        return report
-    finally:
-        ok = report is not None and report.ok
-        await leases.finish(sessions, retention.JOB, lease_until, now, ok=ok)
+    return report

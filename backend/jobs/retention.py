@@ -200,15 +200,12 @@ async def run_if_due(app: web.Application, now: Optional[datetime] = None) -> Op
     """One daily run, when it is due and no other backend runs it; None when not run."""
     now = now or utcnow()
     sessions = app[db.SESSIONMAKER]
-    lease_until = await leases.claim(sessions, JOB, now, every=RUN_EVERY, lease=LEASE)
-    if lease_until is None:
+    report = await leases.run_claimed(
+        sessions, JOB, now, lambda: purge_expired(sessions, app[ERASER], app[CONFIG].retention_days_default, now=now),
+        every=RUN_EVERY, lease=LEASE, succeeded=lambda done: done.ok,
+    )
+    if report is None:
         return None
-    ok = False
-    try:
-        report = await purge_expired(sessions, app[ERASER], app[CONFIG].retention_days_default, now=now)
-        ok = report.ok
-    finally:
-        await leases.finish(sessions, JOB, lease_until, now, ok=ok)
     if report.expired:
         logger.info("retention purge: %d client(s) purged, %d to retry", len(report.purged), len(report.failed))
     if report.unknown_sender_events:

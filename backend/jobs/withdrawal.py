@@ -95,14 +95,12 @@ async def run_if_due(app: web.Application, now: Optional[datetime] = None) -> Op
     """One run, when it is due and no other backend runs it; None when not run."""
     now = now or utcnow()
     sessions = app[db.SESSIONMAKER]
-    lease_until = await leases.claim(sessions, JOB, now, every=RUN_EVERY, lease=LEASE)
-    if lease_until is None:
+    report = await leases.run_claimed(
+        sessions, JOB, now, lambda: erase_withdrawn(sessions, app[ERASER], app[CONFIG].consent_withdrawal_grace_days, now),
+        every=RUN_EVERY, lease=LEASE, succeeded=lambda done: not done.failed,
+    )
+    if report is None:
         return None
-    report = None
-    try:
-        report = await erase_withdrawn(sessions, app[ERASER], app[CONFIG].consent_withdrawal_grace_days, now)
-    finally:
-        await leases.finish(sessions, JOB, lease_until, now, ok=report is not None and not report.failed)
     if report.erased or report.failed:
         logger.info("withdrawn consents: %d dossier(s) erased, %d to retry", len(report.erased), len(report.failed))
     return report
