@@ -43,3 +43,7 @@ class FlagNotFound(DossierError):
 
 class ContactNotFound(DossierError):
     pass
+
+
+class ItemNotFound(DossierError):
+    """No such item in this client's dossier (or one the client cannot change: a crisis signal)."""

@@ -53,10 +53,17 @@ PAGES = {
         "Even wachten",
         "Er werden te veel foute links geprobeerd. Wacht een kwartier en probeer het dan opnieuw.",
     ),
+    "item": (404, "Niet gevonden", "Dit staat niet (meer) in je dossier, of je kan het hier niet veranderen."),
+    "erased": (
+        200,
+        "Alles is gewist",
+        "Je dossier en al onze gesprekken zijn gewist. Je chatlink werkt nu niet meer. Wil je later "
+        "opnieuw beginnen? Vraag je loopbaanbegeleider dan om een nieuwe link.",
+    ),
 }
 
 
-def _message_page(request: web.Request, kind: str) -> web.Response:
+def message_page(request: web.Request, kind: str) -> web.Response:
     status, title, text = PAGES[kind]
     response = aiohttp_jinja2.render_template("chat_message.html", request, {"title": title, "text": text}, status=status)
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -85,7 +92,7 @@ async def chat_page(request: web.Request) -> web.StreamResponse:
     Only the button (POST /open) binds the link to this browser."""
     client, device = await client_and_device(request)
     if client is None:
-        return _message_page(request, "invalid")
+        return message_page(request, "invalid")
     code = request.query.get(DEVICE_CODE_PARAM)
     if device is not None:
         if code is not None:  # a device link opened in a browser that already has access
@@ -95,14 +102,14 @@ async def chat_page(request: web.Request) -> web.StreamResponse:
         if code is not None:
             limiter, key = request.app[DEVICE_CODE_LIMITER], (client.id, client_ip(request))
             if limiter.blocked(key):
-                return _message_page(request, "too_many")
+                return message_page(request, "too_many")
             try:
                 await access.check_link_code(s, code, "device", client.id)
             except access.CodeInvalid:
                 limiter.failed(key)
-                return _message_page(request, "code")
+                return message_page(request, "code")
         elif await access.invite_claimed(s, client):
-            return _message_page(request, "used")
+            return message_page(request, "used")
     return await _welcome(request, client, code)
 
 
@@ -121,11 +128,11 @@ async def open_chat(request: web.Request) -> web.StreamResponse:
     """The welcome page's button: this browser gets access (the invite link, or a device link)."""
     client, device = await client_and_device(request)
     if client is None:
-        return _message_page(request, "invalid")
+        return message_page(request, "invalid")
     if device is None:
         code = (await request.post()).get(DEVICE_CODE_PARAM)
         if code and request.app[DEVICE_CODE_LIMITER].blocked((client.id, client_ip(request))):
-            return _message_page(request, "too_many")
+            return message_page(request, "too_many")
         async with db.session(request.app) as s:
             try:
                 if code:
@@ -134,9 +141,9 @@ async def open_chat(request: web.Request) -> web.StreamResponse:
                     token = await access.claim_invite(s, client)
             except access.CodeInvalid:
                 request.app[DEVICE_CODE_LIMITER].failed((client.id, client_ip(request)))
-                return _message_page(request, "code")
+                return message_page(request, "code")
             except access.InviteUsed:
-                return _message_page(request, "used")
+                return message_page(request, "used")
     # Post/redirect/get, and away from any address with a code in it.
     redirect = web.HTTPSeeOther(url_for(request, "chat", invite_token=client.invite_token))
     if device is None:
@@ -153,6 +160,8 @@ async def _render_chat(request: web.Request, client: Client) -> web.Response:
     context: Dict[str, Any] = {
         "chat_id": client.chat_id,
         "base": url_for(request, "chat", invite_token=client.invite_token),
+        "dossier_url": url_for(request, "own_dossier", invite_token=client.invite_token),
+        "transcript_shared": client.transcript_shared,
         "socket_origin": origin,
         "socket_path": path,
         "csrf_token": csrf_token(session),

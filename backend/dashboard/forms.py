@@ -25,13 +25,14 @@ class Homework:
     reminder_at: Optional[datetime]
 
 
-def _field(form: Mapping[str, Any], name: str) -> str:
+def field_value(form: Mapping[str, Any], name: str) -> str:
     value = form.get(name, "")
     return _CONTROL.sub("", value).strip() if isinstance(value, str) else ""
 
 
-def _text(form, name: str, max_len: int, errors: Errors, what: str) -> str:
-    value = _field(form, name)
+def required_text(form, name: str, max_len: int, errors: Errors, what: str) -> str:
+    """A text field without control characters; a Dutch message in `errors` when it is empty or too long."""
+    value = field_value(form, name)
     if not value:
         errors[name] = f"Vul {what} in."
     elif len(value) > max_len:
@@ -51,8 +52,8 @@ def _date(raw: str) -> Optional[date]:
 def homework(form: Mapping[str, Any]) -> Tuple[Optional[Homework], Errors, Dict[str, str]]:
     """(homework or None, errors per field, the typed values to show again)."""
     errors: Errors = {}
-    values = {name: _field(form, name) for name in ("text", "due_date", "reminder_at")}
-    text = _text(form, "text", TEXT_MAX, errors, "wat de cliënt moet doen")
+    values = {name: field_value(form, name) for name in ("text", "due_date", "reminder_at")}
+    text = required_text(form, "text", TEXT_MAX, errors, "wat de cliënt moet doen")
 
     due = _date(values["due_date"])
     if not values["due_date"]:
@@ -84,8 +85,8 @@ def homework(form: Mapping[str, Any]) -> Tuple[Optional[Homework], Errors, Dict[
 
 def note(form: Mapping[str, Any]) -> Tuple[Optional[str], Errors, Dict[str, str]]:
     errors: Errors = {}
-    value = _text(form, "text", NOTE_MAX, errors, "je notitie")
-    return (None if errors else value), errors, {"text": _field(form, "text")}
+    value = required_text(form, "text", NOTE_MAX, errors, "je notitie")
+    return (None if errors else value), errors, {"text": field_value(form, "text")}
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class Retention:
 def retention(form: Mapping[str, Any]) -> Tuple[Optional[Retention], Errors, Dict[str, str]]:
     """Choice "default", "own" (with "days") or "keep": (the choice or None, errors, values)."""
     errors: Errors = {}
-    values = {name: _field(form, name) for name in ("choice", "days")}
+    values = {name: field_value(form, name) for name in ("choice", "days")}
     choice = values["choice"]
     if choice == "default":
         return Retention(None), errors, values

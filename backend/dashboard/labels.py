@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
 
 from backend.clock import local
 from contract import CIRCLE_LABELS, MONTH_NAMES
@@ -18,6 +18,21 @@ CATEGORY_LABELS = {
     "question_for_counsellor": "Vragen voor jou",
     "mood": "Stemming",
 }
+
+
+def group_insights(insights: Iterable[Any], labels: Mapping[str, str] = CATEGORY_LABELS) -> List[Dict[str, Any]]:
+    """The insights per category, in the order of `labels` (the counsellor's by default), each
+    group with its label; categories without insights are left out."""
+    by_category: Dict[str, List[Any]] = {}
+    for insight in insights:
+        by_category.setdefault(insight.category, []).append(insight)
+    return [
+        {"category": category, "label": label, "insights": by_category[category]}
+        for category, label in labels.items()
+        if by_category.get(category)
+    ]
+
+
 ACTION_STATUS_LABELS = {"open": "nog te doen", "done": "gedaan", "blocked": "zit vast"}
 FLAG_LABELS = {"crisis": "Crisis", "stuck": "Zit vast", "no_activity": "Geen activiteit"}
 TOPIC_LABELS = {

@@ -17,7 +17,7 @@ from backend.clock import local_today
 from backend.config import CONFIG, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 from backend.dashboard import charts, forms, listing, pop_document, queries
 from backend.dashboard.auth import login_required, render
-from backend.dashboard.labels import CATEGORY_LABELS
+from backend.dashboard.labels import group_insights
 from backend.jobs.retention import effective_days, purge_due_at
 from backend.jobs.withdrawal import erase_due_at
 from backend.rasa.eraser import ERASER
@@ -77,9 +77,12 @@ async def client_list(request: web.Request) -> web.Response:
 
 
 async def _transcript(request: web.Request, dossier: queries.ClientDossier) -> Dict[str, Any]:
-    """The conversations, only with the client's consent (the consent text says who reads it)."""
+    """The conversations, only with the client's consent (the consent text says who reads it)
+    and only when the client shares them (their choice on 'Mijn dossier')."""
     if dossier.client.consent_given is not True:
         return {"state": "no_consent", "conversations": []}
+    if not dossier.client.transcript_shared:
+        return {"state": "not_shared", "conversations": []}
     try:
         conversations = await request.app[TRANSCRIPTS].conversations(
             dossier.client.chat_id, limit=TRANSCRIPT_EVENTS_MAX
@@ -129,11 +132,7 @@ def _retention_values(client: Client) -> Dict[str, str]:
 
 
 async def _client_context(request: web.Request, dossier: queries.ClientDossier) -> Dict[str, Any]:
-    groups = [
-        {"category": category, "label": label, "insights": items}
-        for category, label in CATEGORY_LABELS.items()
-        if (items := [i for i in dossier.insights if i.category == category])
-    ]
+    groups = group_insights(dossier.insights)
     activity = [i.created_at for i in dossier.insights]
     activity += [a.created_at for a in dossier.actions if a.created_by == "client"]
     activity += [m.at for m in dossier.mood]
@@ -153,6 +152,7 @@ async def _client_context(request: web.Request, dossier: queries.ClientDossier) 
         "crisis_values": dossier.crisis_values,
         "resolved_flags": [f for f in dossier.flags if f.resolved_at is not None],
         "notes": dossier.notes,
+        "client_removals": dossier.client_removals,
         "transcript": await _transcript(request, dossier),
         "withdrawal": _withdrawal(request, dossier.client),
         "flash": SAVED.get(session.pop(_FLASH_KEY, None)),

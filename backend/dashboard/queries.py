@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.dashboard.listing import crisis_urgency
+from backend.dossier import client_edits
 from backend.dossier.accounts import client_of_counsellor
 from backend.dossier.store import actions_of
 from backend.errors import FlagNotFound
@@ -45,6 +46,8 @@ class ClientDossier:
     flags: List[Flag]
     notes: List[Tuple[Note, str]]  # (note, author's name)
     crisis_values: Dict[int, str] = field(default_factory=dict)  # flag id: the bot's words for it
+    # (how many items the client removed on their 'Mijn dossier' page, when the last one went)
+    client_removals: Tuple[int, Optional[datetime]] = (0, None)
 
 
 async def client_dossier(
@@ -61,17 +64,18 @@ async def client_dossier(
     )
     if client.consent_withdrawn_at is not None:
         content = DossierContent()
-        flags, crisis_values = await _flags(s, client.id, Flag.kind == "crisis")
+        flags, crisis_values = await client_flags(s, client.id, Flag.kind == "crisis")
     else:
-        content = await _content(s, client.id)
-        flags, crisis_values = await _flags(s, client.id)
+        content = await dossier_content(s, client.id)
+        flags, crisis_values = await client_flags(s, client.id)
+    removed = await client_edits.removals(s, client.id)
     if record_view:
         await _record_view(s, counsellor_id, client.id)
         s.add(AuditEntry(counsellor_id=counsellor_id, client_id=client.id, action="view_client"))
         await s.commit()
     return ClientDossier(
         client, previous, content.insights, content.contacts, content.actions, content.mood, flags, content.notes,
-        crisis_values,
+        crisis_values, removed,
     )
 
 
@@ -86,7 +90,9 @@ class DossierContent:
     notes: List[Tuple[Note, str]] = field(default_factory=list)
 
 
-async def _content(s: AsyncSession, client_id: int) -> DossierContent:
+async def dossier_content(s: AsyncSession, client_id: int) -> DossierContent:
+    """The client's confirmed insights (newest first), contacts, actions, mood and the notes;
+    the client's own 'Mijn dossier' page reads the same."""
     def of_client(model):
         return select(model).where(model.client_id == client_id)
 
@@ -113,7 +119,7 @@ async def _content(s: AsyncSession, client_id: int) -> DossierContent:
     )
 
 
-async def _flags(s: AsyncSession, client_id: int, *where) -> Tuple[List[Flag], Dict[int, str]]:
+async def client_flags(s: AsyncSession, client_id: int, *where) -> Tuple[List[Flag], Dict[int, str]]:
     """The client's flags, open and most urgent first, and the bot's words of each crisis flag."""
     flagged = (
         await s.execute(

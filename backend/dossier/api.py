@@ -5,7 +5,7 @@ from aiohttp import web
 
 from backend import db
 from backend.config import CONFIG
-from backend.dossier import accounts, inputs, reading, serializers, store
+from backend.dossier import accounts, client_edits, inputs, reading, serializers, store
 from backend.tables import Client
 from backend.web.json_api import read_json
 
@@ -28,6 +28,8 @@ async def put_consent(request: web.Request) -> web.Response:
     consent = inputs.consent_input(await read_json(request))
     async with db.session(request.app) as s:
         client = await store.set_consent(s, request.match_info["chat_id"], consent)
+        if consent.share_transcript is not None:
+            client = await client_edits.set_transcript_sharing(s, client.id, consent.share_transcript)
         return _profile(request, client)
 
 

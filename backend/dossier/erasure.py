@@ -76,6 +76,8 @@ async def erase_client(s: AsyncSession, chat_id: str, action: str = AUDIT_ACTION
     client.formal_address = False
     client.last_activity_at = None
     client.last_topic = None
+    client.transcript_shared = True
+    client.transcript_choice_at = None
     await rotate_chat_id(s, client, RETIRED_BY_ERASURE, now)
     s.add(AuditEntry(client_id=client.id, counsellor_id=None, action=action, at=now))
     await s.commit()
@@ -123,16 +125,22 @@ def _schedule(app: web.Application, chat_id: str, erased_at: datetime) -> None:
     task.add_done_callback(app[PENDING].discard)
 
 
-async def delete_chat_data(request: web.Request) -> web.Response:
-    """DELETE /api/v1/chats/{chat_id}/data: the client asked the bot to erase everything."""
-    chat_id = request.match_info["chat_id"]
-    async with db.session(request.app) as s:
-        await erase_client(s, chat_id)
+async def erase_on_request(app: web.Application, chat_id: str) -> Client:
+    """Everything at the client's request, in the chat (the bot) or on their 'Mijn dossier'
+    page: the dossier, the conversation (now and in the follow-up passes), new chat ids."""
+    async with db.session(app) as s:
+        client = await erase_client(s, chat_id)
     erased_at = utcnow()
     # The conversation is under the old chat id, and Rasa writes the erasure turn back there.
-    removed = await _erase_in_thread(request.app, chat_id, None)
-    _schedule(request.app, chat_id, erased_at)
+    removed = await _erase_in_thread(app, chat_id, None)
+    _schedule(app, chat_id, erased_at)
     logger.info("Client data erased on request (%d tracker events)", removed)
+    return client
+
+
+async def delete_chat_data(request: web.Request) -> web.Response:
+    """DELETE /api/v1/chats/{chat_id}/data: the client asked the bot to erase everything."""
+    await erase_on_request(request.app, request.match_info["chat_id"])
     return web.Response(status=204)
 
 

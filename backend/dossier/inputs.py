@@ -38,6 +38,9 @@ from contract import BOT_FLAG_KINDS
 class ConsentInput:
     given: bool
     version: str
+    # Whether the counsellor may read the whole conversation, when the consent flow asks it;
+    # None: leave the client's choice (shared by default) as it is.
+    share_transcript: Optional[bool] = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,10 @@ def consent_input(body: Any) -> ConsentInput:
     given = data.get("given")
     if not isinstance(given, bool):
         raise InvalidInput("'given' must be true or false")
-    return ConsentInput(given=given, version=text(data, "version", CONSENT_VERSION_MAX))
+    share = data.get("share_transcript")
+    if share is not None and not isinstance(share, bool):
+        raise InvalidInput("'share_transcript' must be true, false or left out")
+    return ConsentInput(given=given, version=text(data, "version", CONSENT_VERSION_MAX), share_transcript=share)
 
 
 def insight_input(body: Any) -> InsightInput:

@@ -75,7 +75,13 @@ def action_export(item: Action) -> Dict[str, Any]:
         "source_insight": item.source_insight,
         "created_at": iso(item.created_at),
         "updated_at": iso(item.updated_at),
+        "client_edited_at": iso(item.client_edited_at),
     }
+
+
+def _edited(data: Dict[str, Any], item: Any) -> Dict[str, Any]:
+    """An exported item with when the client last corrected it on their 'Mijn dossier' page."""
+    return {**data, "client_edited_at": iso(item.client_edited_at)}
 
 
 def contact(item: Contact) -> Dict[str, Any]:
@@ -134,10 +140,12 @@ def dossier_export(data: Dict[str, Any], transcript: List[Dict[str, Any]]) -> Di
             "formal": client.formal_address,
             "consent": consent(client),
             "retention_days": client.retention_days,
+            # Whether the counsellor may read the whole conversation (the client's choice).
+            "transcript_sharing": {"shared": client.transcript_shared, "chosen_at": iso(client.transcript_choice_at)},
         },
-        "insights": [insight(item) for item in data["insights"]],
+        "insights": [_edited(insight(item), item) for item in data["insights"]],
         "actions": [action_export(item) for item in data["actions"]],
-        "contacts": [contact(item) for item in data["contacts"]],
+        "contacts": [_edited(contact(item), item) for item in data["contacts"]],
         "flags": [flag(item) for item in data["flags"]],
         "mood": [mood(item) for item in data["mood"]],
         "notes": [note(item) for item in data["notes"]],

@@ -11,6 +11,9 @@ from backend.tables.base import Base, UTCDateTime, utcnow
 AUDIT_ACTIONS = (
     "view_client", "export_pop", "assign_homework", "add_note", "resolve_flag", "export_dossier",
     "set_retention", "erase_client_data", "retention_purge", "consent_withdrawal_erasure",
+    # The client's own changes on their 'Mijn dossier' page (backend.dossier.client_edits).
+    "client_corrected_item", "client_removed_item", "client_marked_action_done",
+    "client_shares_transcript", "client_hides_transcript",
 )
 
 

@@ -53,6 +53,8 @@ class Insight(Base):
     said_at = Column(UTCDateTime, nullable=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     idempotency_key = Column(String(KEY_MAX), nullable=False)
+    # When the client last corrected this on their 'Mijn dossier' page (the dashboard says so).
+    client_edited_at = Column(UTCDateTime, nullable=True)
 
     client = relationship("Client", back_populates="insights")
 
@@ -74,6 +76,8 @@ class Contact(Base):
     contacted = Column(Boolean, nullable=False, default=False, server_default=false())
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     idempotency_key = Column(String(KEY_MAX), nullable=False)
+    # When the client last corrected this on their 'Mijn dossier' page (the dashboard says so).
+    client_edited_at = Column(UTCDateTime, nullable=True)
 
 
 class Action(Base):
@@ -100,6 +104,8 @@ class Action(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
     idempotency_key = Column(String(KEY_MAX), nullable=True)
+    # When the client last corrected this on their 'Mijn dossier' page (the dashboard says so).
+    client_edited_at = Column(UTCDateTime, nullable=True)
 
 
 class MoodEntry(Base):

@@ -1,7 +1,7 @@
 """Counsellors and their clients."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, false
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, false, true
 from sqlalchemy.orm import relationship
 
 from backend.tables.base import Base, UTCDateTime, utcnow
@@ -59,6 +59,11 @@ class Client(Base):
     # the dashboard hides the dossier from then on, and backend.jobs.withdrawal erases it after
     # CONSENT_WITHDRAWAL_GRACE_DAYS.
     consent_withdrawn_at = Column(UTCDateTime, nullable=True)
+    # Whether the counsellor may read the whole conversation (True, the default) or only what
+    # the client confirmed; the client switches it on their 'Mijn dossier' page. Crisis flags
+    # and messages for the counsellor are shown either way. transcript_choice_at None: never chosen.
+    transcript_shared = Column(Boolean, nullable=False, default=True, server_default=true())
+    transcript_choice_at = Column(UTCDateTime, nullable=True)
 
     counsellor = relationship("Counsellor", back_populates="clients")
     insights = relationship("Insight", back_populates="client", passive_deletes=True)

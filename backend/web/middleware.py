@@ -19,6 +19,7 @@ from backend.errors import (
     DuplicateEmail,
     FlagNotFound,
     InvalidInput,
+    ItemNotFound,
     NoConsent,
 )
 from backend.web.json_api import PREFIX, json_error
@@ -26,12 +27,15 @@ from backend.web.log_redaction import loggable_path
 
 logger = logging.getLogger(__name__)
 
+CHAT_PREFIX = "/chat/"
+
 DOMAIN_ERRORS: Dict[Type[DossierError], Tuple[int, str]] = {
     ClientNotFound: (404, "client_not_found"),
     ChatRetired: (410, "chat_retired"),
     ActionNotFound: (404, "action_not_found"),
     ContactNotFound: (404, "contact_not_found"),
     FlagNotFound: (404, "flag_not_found"),
+    ItemNotFound: (404, "item_not_found"),
     CounsellorNotFound: (404, "counsellor_not_found"),
     DuplicateEmail: (409, "duplicate_email"),
     NoConsent: (403, "no_consent"),
@@ -64,10 +68,10 @@ PAGE_TEXTS = {
 
 def error_page(request: web.Request, status: int) -> web.Response:
     title, text = PAGE_TEXTS.get(status, PAGE_TEXTS[400] if status < 500 else PAGE_TEXTS[500])
+    # The client's pages (under /chat/) have their own look and no way into the dashboard.
+    template = "chat_message.html" if request.path.startswith(CHAT_PREFIX) else "error.html"
     try:
-        response = aiohttp_jinja2.render_template(
-            "error.html", request, {"title": title, "text": text}, status=status
-        )
+        response = aiohttp_jinja2.render_template(template, request, {"title": title, "text": text}, status=status)
     except Exception:  # a broken template must not hide the original error
         logger.exception("could not render the error page")
         response = web.Response(text=f"{title}. {text}", status=status)

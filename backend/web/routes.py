@@ -4,7 +4,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from backend.chat import page, page_api, telegram
+from backend.chat import own_dossier, page, page_api, telegram
 from backend.dashboard import auth, pages
 from backend.dossier import api, erasure
 from backend.reminders import settings_api
@@ -50,6 +50,16 @@ def setup_routes(app: web.Application) -> None:
     add.add_post(chat_page + "/telegram/code", page_api.telegram_code, name="chat_telegram_code")
     add.add_post(chat_page + "/telegram/unlink", page_api.telegram_unlink, name="chat_telegram_unlink")
     add.add_post(chat_page + "/device/code", page_api.device_code, name="chat_device_code")
+    # The client's own dossier page ('Meer' > 'Mijn dossier'): read, correct, remove, share, erase.
+    dossier = chat_page + "/mijn-dossier"
+    item = dossier + r"/{kind:%s}/{item_id:\d{1,18}}" % own_dossier.KIND_PATTERN
+    add.add_get(dossier, own_dossier.dossier_page, name="own_dossier")
+    add.add_post(item + "/aanpassen", own_dossier.correct, name="own_dossier_correct")
+    add.add_post(item + "/verwijderen", own_dossier.remove, name="own_dossier_remove")
+    add.add_post(dossier + r"/actie/{item_id:\d{1,18}}/gedaan", own_dossier.action_done, name="own_dossier_done")
+    add.add_post(dossier + "/gesprek-delen", own_dossier.transcript_sharing, name="own_dossier_sharing")
+    add.add_get(dossier + "/alles-wissen", own_dossier.erase_confirmation, name="own_dossier_erase")
+    add.add_post(dossier + "/alles-wissen", own_dossier.erase)
     # Before /static: served from web/node_modules, not from backend/static.
     add.add_get("/static/vendor/socket.io.min.js", page.socket_io_client, name="socket_io_client")
 

@@ -10,7 +10,6 @@ from alembic.script import ScriptDirectory
 
 from backend import db
 from backend.app import create_app
-from tests.backend.test_migrations import HEAD
 
 from .conftest import login
 from .fixtures import SERVICE_TOKEN

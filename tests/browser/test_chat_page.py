@@ -3,11 +3,17 @@ real backend, action server and Rasa: the qualities exercise with a reload in th
 bot's buttons, keyboard only, screen-reader names, a 360 px wide phone screen, refusals for a
 wrong or reused link, a second device, and homework that shows up at the next visit.
 
-UPDATE_SCREENSHOTS=1 writes docs/screenshots/chat-360.png."""
+The client's own 'Mijn dossier' page (opened from 'Meer'): read, correct a quality with the
+keyboard, remove a contact, stop sharing the conversation, print, and erase everything (last,
+with a client of its own).
+
+UPDATE_SCREENSHOTS=1 writes docs/screenshots/chat-360.png and mijn-dossier*.png."""
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Optional
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -237,3 +243,135 @@ def test_homework_shows_up_at_the_next_visit_and_the_answer_reaches_the_dossier(
     page.wait_for_timeout(2000)
     reminders_shown = [t for t in page.locator("#log .msg.bot p").all_inner_texts() if "huistaak: Schrijf drie sterke punten op" in t]
     assert len(reminders_shown) == 1, page.locator("#log").inner_text()
+
+
+def seed_dossier(stack, chat_id: str) -> None:
+    """What a client confirmed in the chat, through the bot's API."""
+    path = f"/api/v1/chats/{chat_id}"
+    assert api(stack, "PUT", f"{path}/consent", json={"given": True, "version": "v1"}).status_code == 200
+    for key, category, value, sentence in [
+        ("q1", "quality", "geduldig", "Ik heb de boze klant rustig geholpen."),
+        ("m1", "motive", "autonomie", "Ik wil zelf mijn dag indelen."),
+        ("m2", "motive", "moet: een vast contract", "Een vast contract is een must."),
+        ("l1", "labour_market", "jobdoel: logistiek bediende", "Dat lijkt me iets voor mij."),
+    ]:
+        body = {"key": key, "category": category, "value": value, "sentence": sentence, "said_at": None, "status": "confirmed"}
+        assert api(stack, "POST", f"{path}/insights", json=body).status_code == 201
+    contact = {"key": "c1", "name": "Els Maes", "circle": "colleagues", "organisation": "Stad Gent", "help": "vacatures", "sentence": "Els werkt bij de stad."}
+    assert api(stack, "POST", f"{path}/contacts", json=contact).status_code == 201
+    action = {"key": "a1", "text": "Els bellen over vacatures", "due_date": None, "measure": "gesprek gehad"}
+    assert api(stack, "POST", f"{path}/actions", json=action).status_code == 201
+    assert api(stack, "POST", f"{path}/mood", json={"key": "md1", "mood": "good", "sentence": "Het gaat beter."}).status_code == 201
+
+
+def open_own_dossier(page: Page, screenshot: Optional[Path] = None) -> None:
+    """'Meer' > 'Mijn dossier', with the keyboard."""
+    tab_to(page, "el.tagName === 'SUMMARY' && el.textContent === 'Meer'")
+    page.keyboard.press("Enter")
+    tab_to(page, "el.tagName === 'A' && el.textContent === 'Mijn dossier'")
+    if screenshot is not None:
+        page.screenshot(path=str(screenshot))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn dossier")
+
+
+def test_the_client_reads_corrects_and_removes_on_their_dossier_page(stack, phones, tmp_path):
+    client = counsellor_and_client(stack, "Sara Peeters")
+    seed_dossier(stack, client["chat_id"])
+    phone = phones()
+    page = phone.page
+    open_invite(page, client["invite_url"])
+    shots = screenshot_dir(tmp_path)
+    open_own_dossier(page, shots / "chat-mijn-gegevens-360.png")
+
+    for heading in ("Wat we bewaren en wie het leest", "Mag je begeleider ons gesprek lezen?", "Kwaliteiten",
+                    "Motieven en waarden", "Netwerk", "Arbeidsmarkt", "Acties en huiswerk", "Stemming", "Alles wissen"):
+        expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
+    for text in ("Ik heb de boze klant rustig geholpen.", "moet: een vast contract", "Els Maes (Stad Gent)",
+                 "jobdoel: logistiek bediende", "Doe je 365 dagen niets in de chat?", "Het kan zich vergissen."):
+        expect(page.get_by_text(text, exact=False).first).to_be_visible()
+    expect(page.get_by_role("button", name="Afdrukken")).to_be_visible()  # shown by its script
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(shots / "mijn-dossier.png"))
+    page.screenshot(path=str(shots / "mijn-dossier-volledig.png"), full_page=True)
+
+    # Correct one quality with the keyboard alone: first an empty text (a Dutch message), then a good one.
+    quality = page.locator("li.item", has_text="geduldig")
+    item_id = quality.get_attribute("id")
+    tab_to(page, f"el.tagName === 'SUMMARY' && el.closest('#{item_id}') && el.textContent.startsWith('Aanpassen')", limit=60)
+    page.keyboard.press("Enter")
+    field = page.get_by_role("textbox", name="Nieuwe tekst")
+    expect(field).to_have_value("geduldig")
+    page.keyboard.press("Tab")
+    expect(field).to_be_focused()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # Opslaan
+    expect(page.get_by_role("alert")).to_contain_text("Vul de tekst in.")
+    expect(page.get_by_role("textbox", name="Nieuwe tekst")).to_be_focused()  # back at the field, by itself
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(shots / "mijn-dossier-aanpassen.png"))
+    page.keyboard.type("geduldig met klanten")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#{item_id} .flash")).to_have_text("Je aanpassing is bewaard.")
+    expect(page.locator(f"#{item_id} .value")).to_have_text("geduldig met klanten")
+    expect(page.locator(f"#{item_id} .date")).to_contain_text("aangepast door jou op")
+
+    # Remove one contact, after the confirmation step.
+    contact = page.locator("li.item", has_text="Els Maes")
+    contact.locator("summary", has_text="Verwijderen").click()
+    expect(contact.get_by_text("Wil je dit echt uit je dossier verwijderen?")).to_be_visible()
+    contact.get_by_role("button", name="Ja, verwijderen").click()
+    expect(page.locator("#groep-network .flash")).to_have_text("Het is verwijderd uit je dossier.")
+    expect(page.locator("li.item", has_text="Els Maes")).to_have_count(0)
+
+    # Stop sharing the conversation; the chat page says so too.
+    page.get_by_role("radio", name="Alleen wat ik bevestig").check()
+    page.get_by_role("button", name="Keuze bewaren").click()
+    expect(page.locator("#delen .flash")).to_contain_text("Je begeleider leest ons gesprek niet meer")
+    expect(page.locator("#delen .state")).to_contain_text("Nu: nee")
+    expect(page.get_by_role("radio", name="Alleen wat ik bevestig")).to_be_checked()
+    page.screenshot(path=str(shots / "mijn-dossier-delen.png"))
+
+    # The printed page: the content without the forms.
+    page.emulate_media(media="print")
+    expect(page.locator(".controls").first).to_be_hidden()
+    expect(page.locator("form.sharing")).to_be_hidden()
+    expect(page.locator(f"#{item_id} .value")).to_be_visible()
+    expect(page.locator(".print-only")).to_contain_text("Sara Peeters · afgedrukt op")
+    page.screenshot(path=str(shots / "mijn-dossier-print.png"), full_page=True)
+    page.emulate_media(media="screen")
+
+    page.get_by_role("link", name="Terug naar de chat").click()
+    connected(page)
+    expect(page.locator(".who")).to_contain_text("maar niet dit gesprek")
+    profile = api(stack, "GET", f"/api/v1/chats/{client['chat_id']}/summary").json()
+    assert profile["insights"]["quality"] == ["geduldig met klanten"], "the bot refers back with the corrected words"
+    # Only the refused correction's answer (400) may be in the console.
+    assert [e for e in phone.errors if not e.startswith("Failed to load resource")] == [], phone.errors
+
+
+def test_the_client_erases_everything_from_their_dossier_page(stack, phones, tmp_path):
+    client = counsellor_and_client(stack, "Tom Wouters")
+    seed_dossier(stack, client["chat_id"])
+    phone = phones()
+    page = phone.page
+    open_invite(page, client["invite_url"])
+    open_own_dossier(page)
+    page.get_by_role("link", name="Alles wissen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alles wissen?")
+    expect(page.get_by_text("Dit kan je niet ongedaan maken.")).to_be_visible()
+    page.get_by_role("button", name="Ja, wis alles").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alles is gewist")
+    expect(page.get_by_text("Je chatlink werkt nu niet meer.")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "mijn-dossier-gewist.png"))
+
+    # The old link opens nothing any more, and the dossier API has retired the old chat id.
+    response = page.goto(client["invite_url"])
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Deze link werkt niet")
+    assert page.goto(client["invite_url"] + "/mijn-dossier").status == 404
+    assert api(stack, "GET", f"/api/v1/chats/{client['chat_id']}").status_code == 410

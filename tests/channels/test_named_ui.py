@@ -145,6 +145,7 @@ async def test_every_name_in_the_bots_texts_exists_on_the_chat_page_or_as_a_bot_
     assert missing_names(html) == []
     named = {path for text in response_texts() for path in named_paths(text)}
     assert ("Meer", "Mijn gegevens downloaden") in named, "the export is named by the bot"
+    assert ("Meer", "Mijn dossier") in named, "the page to see, correct and erase the data is named by the bot"
 
 
 async def test_the_download_holds_what_the_admin_export_holds(client, invited, config, dossier):
