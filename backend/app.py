@@ -17,7 +17,7 @@ from backend.chat.telegram import LINK_LIMITER
 from backend.config import CONFIG, Config
 from backend.dashboard.labels import FILTERS
 from backend.dossier import erasure
-from backend.jobs import crisis_alerts, no_activity, retention, withdrawal
+from backend.jobs import crisis_alerts, no_activity, retention, unconsented, withdrawal
 from backend.rasa import transcripts
 from backend.rasa.tracker_store import TrackerStore, tracker_store_ctx
 from backend.reminders import scheduler
@@ -75,6 +75,7 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(erasure.eraser_ctx)
     app.cleanup_ctx.append(retention.retention_ctx)  # uses the eraser: after it
     app.cleanup_ctx.append(withdrawal.withdrawal_ctx)  # uses the eraser: after it
+    app.cleanup_ctx.append(unconsented.unconsented_ctx)  # uses the eraser: after it
     app.cleanup_ctx.append(crisis_alerts.alerts_ctx)
     app.cleanup_ctx.append(scheduler.scheduler_ctx)
     setup_routes(app)

@@ -62,6 +62,12 @@ UNKNOWN_SENDER_RETENTION_DAYS = 30
 # bot tells the client the number it gets from the API.
 DEFAULT_CONSENT_WITHDRAWAL_GRACE_DAYS = 14
 MAX_CONSENT_WITHDRAWAL_GRACE_DAYS = 90
+# The conversation of a client without consent (never given, or refused) is deleted from Rasa's
+# tracker store once the chat has been quiet this long (UNCONSENTED_CHAT_KEEP_MINUTES;
+# backend.jobs.unconsented): a session's length, as Rasa's session_expiration_time (60).
+DEFAULT_UNCONSENTED_CHAT_KEEP_MINUTES = 60
+MIN_UNCONSENTED_CHAT_KEEP_MINUTES = 15
+MAX_UNCONSENTED_CHAT_KEEP_MINUTES = 1440
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -135,6 +141,8 @@ class Config:
     retention_days_default: Optional[int] = DEFAULT_RETENTION_DAYS
     # Days between a withdrawn consent and the erasure of what was given under it.
     consent_withdrawal_grace_days: int = DEFAULT_CONSENT_WITHDRAWAL_GRACE_DAYS
+    # Minutes a quiet chat without consent keeps its conversation in Rasa's tracker store.
+    unconsented_chat_keep_minutes: int = DEFAULT_UNCONSENTED_CHAT_KEEP_MINUTES
     # Crisis alerts by e-mail (backend.jobs.crisis_alerts); without smtp_url they are off.
     smtp_url: Optional[str] = None
     smtp_from: str = "loopbaanchat@localhost"
@@ -171,6 +179,10 @@ class Config:
             consent_withdrawal_grace_days=settings.number(
                 env, "CONSENT_WITHDRAWAL_GRACE_DAYS", DEFAULT_CONSENT_WITHDRAWAL_GRACE_DAYS,
                 1, MAX_CONSENT_WITHDRAWAL_GRACE_DAYS, error=ConfigError, unit=" days",
+            ),
+            unconsented_chat_keep_minutes=settings.number(
+                env, "UNCONSENTED_CHAT_KEEP_MINUTES", DEFAULT_UNCONSENTED_CHAT_KEEP_MINUTES,
+                MIN_UNCONSENTED_CHAT_KEEP_MINUTES, MAX_UNCONSENTED_CHAT_KEEP_MINUTES, error=ConfigError, unit=" minutes",
             ),
             smtp_url=env.get("SMTP_URL") or None,
             smtp_from=env.get("SMTP_FROM") or "loopbaanchat@localhost",

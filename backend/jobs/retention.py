@@ -6,7 +6,8 @@ page; 0 means keep) or else the organisation's default (RETENTION_DAYS_DEFAULT: 
 unset; 0 or empty means keep). A client's last activity is the later of their last write through
 the bot (Client.last_activity_at, or the day the client was made when there is none) and their
 last own message in Rasa's tracker store (a client who chats without consent writes nothing to
-the dossier, but the conversation is kept all the same).
+the dossier; backend.jobs.unconsented deletes such a conversation once it is quiet, and keeps the
+time of its last message in Client.last_activity_at).
 
 The purge reuses backend.dossier.erasure: first the chat's tracker events (when that fails, the client
 waits for the next run and keeps everything), then every dossier row, in one transaction with an

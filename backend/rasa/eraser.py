@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from aiohttp import web
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import and_, case, delete, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from backend.rasa.tracker_events import REMINDER_INTENT
@@ -58,6 +58,29 @@ class TrackerEraser:
                 )
             ).scalar()
         return datetime.fromtimestamp(latest, tz=timezone.utc) if latest is not None else None
+
+    def quiet_senders(self, sender_ids: Sequence[str], quiet_since: datetime) -> Dict[str, Optional[datetime]]:
+        """Of these senders, those with events whose newest event was written before
+        `quiet_since`, each with the client's last own message (as last_client_message_at;
+        None when none); {} before Rasa made its store. Raises SQLAlchemyError."""
+        own_message = and_(
+            EVENTS.c.type_name == "user",
+            or_(EVENTS.c.intent_name.is_(None), EVENTS.c.intent_name != REMINDER_INTENT),
+        )
+        found: Dict[str, Optional[datetime]] = {}
+        with self.store.connection() as conn:
+            if conn is None:
+                return found
+            for start in range(0, len(sender_ids), BATCH):
+                query = (
+                    select(EVENTS.c.sender_id, func.max(case((own_message, EVENTS.c.timestamp))))
+                    .where(EVENTS.c.sender_id.in_(sender_ids[start:start + BATCH]))
+                    .group_by(EVENTS.c.sender_id)
+                    .having(func.max(EVENTS.c.timestamp) < quiet_since.timestamp())
+                )
+                for sender, last in conn.execute(query):
+                    found[sender] = datetime.fromtimestamp(last, tz=timezone.utc) if last is not None else None
+        return found
 
     def senders(self, start: Optional[datetime], end: datetime) -> List[str]:
         """The sender ids with events written from `start` (None: ever) to `end`; [] before Rasa
