@@ -35,7 +35,7 @@ def _print_json(data: Dict[str, Any], indent: Optional[int] = None) -> None:
 
 
 def _invite_url(config: Config, invite_token: str) -> str:
-    return f"{config.public_url}/chat/{invite_token}"
+    return accounts.invite_url(config.public_url, invite_token)
 
 
 async def _with_session(config: Config, work: Callable[[Any], Awaitable[Dict[str, Any]]]):
@@ -123,13 +123,10 @@ async def _export_client(config: Config, args) -> Dict[str, Any]:
 
 async def _reissue_invite(config: Config, args) -> Dict[str, Any]:
     from backend.chat.access import reissue_invite
-    from backend.rasa.rekey import move_conversation
-
-    async def move(old: str, new: str) -> int:
-        return await asyncio.get_running_loop().run_in_executor(None, move_conversation, store, old, new)
+    from backend.rasa.rekey import mover
 
     async def work(s):
-        client, revoked, unlinked = await reissue_invite(s, args.client, move)
+        client, revoked, unlinked = await reissue_invite(s, args.client, mover(store))
         return {
             "client_id": client.id,
             "chat_id": client.chat_id,

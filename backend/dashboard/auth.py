@@ -83,7 +83,7 @@ def login_required(handler):
     return wrapper
 
 
-def _form_text(form, field: str) -> str:
+def form_text(form, field: str) -> str:
     value = form.get(field, "")
     return value if isinstance(value, str) else ""
 
@@ -104,8 +104,8 @@ async def login_form(request: web.Request) -> web.Response:
 
 async def login(request: web.Request) -> web.Response:
     form = await request.post()
-    email_raw = _form_text(form, "email")
-    password_raw = _form_text(form, "password")
+    email_raw = form_text(form, "email")
+    password_raw = form_text(form, "password")
     limiter = request.app[LOGIN_LIMITER]
     # Cut to the longest valid address: the key must not let a client fill the memory.
     account, address = email_raw.strip().lower()[:EMAIL_MAX], client_ip(request)
@@ -139,12 +139,7 @@ async def login(request: web.Request) -> web.Response:
         new_hash = await loop.run_in_executor(None, hash_password, password)
         async with db.session(request.app) as s:
             await accounts.set_password_hash(s, counsellor.id, new_hash)
-    # A fresh session (and CSRF token) at login, so nothing set before it carries over.
-    async with db.session(request.app) as s:
-        token = await sessions.start(s, counsellor.id)
-    session = await new_session(request)
-    session[_SIGN_IN_KEY] = token
-    csrf_token(session)
+    await sign_in(request, counsellor.id)
     logger.info("counsellor %s logged in", counsellor.id)
     response = web.HTTPSeeOther(url_for(request, "client_list"))
     response.set_cookie(
@@ -152,6 +147,16 @@ async def login(request: web.Request) -> web.Response:
         secure=request.app[CONFIG].cookie_secure,
     )
     raise response
+
+
+async def sign_in(request: web.Request, counsellor_id: int) -> None:
+    """A new server-side sign-in in a fresh session (and CSRF token), so that nothing set before
+    it carries over: at login, and after a new password has ended the other sign-ins."""
+    async with db.session(request.app) as s:
+        token = await sessions.start(s, counsellor_id)
+    session = await new_session(request)
+    session[_SIGN_IN_KEY] = token
+    csrf_token(session)
 
 
 async def logout(request: web.Request) -> web.Response:

@@ -8,7 +8,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 
 from backend.clock import local_today, local_zone
 from backend.config import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
-from backend.tables import NOTE_MAX, TEXT_MAX, utcnow
+from backend.tables import NAME_MAX, NOTE_MAX, TEXT_MAX, utcnow
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})$")
@@ -118,6 +118,30 @@ def retention(form: Mapping[str, Any]) -> Tuple[Optional[Retention], Errors, Dic
     if errors:
         return None, errors, values
     return Retention(int(raw)), errors, values
+
+
+@dataclass(frozen=True)
+class NewClient:
+    name: str
+    formal: bool
+
+
+# Characters that belong in no name and would only ever be markup.
+_MARKUP = re.compile(r"[<>{}`]")
+
+
+def new_client(form: Mapping[str, Any]) -> Tuple[Optional[NewClient], Errors, Dict[str, str]]:
+    """The "Nieuwe cliënt" form: a name and "je" or "u"."""
+    errors: Errors = {}
+    values = {name: field_value(form, name) for name in ("name", "address")}
+    name = required_text(form, "name", NAME_MAX, errors, "de naam van je cliënt")
+    if "name" not in errors and _MARKUP.search(name):
+        errors["name"] = "Een naam kan geen tekens als < > { } hebben. Typ alleen de naam."
+    if values["address"] not in ("je", "u"):
+        errors["address"] = "Kies hoe de chatbot je cliënt aanspreekt: met je of met u."
+    if errors:
+        return None, errors, values
+    return NewClient(name=name, formal=values["address"] == "u"), errors, values
 
 
 def page_number(raw: Optional[str]) -> int:

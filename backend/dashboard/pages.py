@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from backend import db
 from backend.clock import local_today
 from backend.config import CONFIG, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
-from backend.dashboard import charts, forms, listing, pop_document, queries
+from backend.dashboard import charts, forms, invite_link, listing, pop_document, queries
 from backend.dashboard.auth import login_required, render
 from backend.dashboard.labels import group_insights
 from backend.jobs.retention import effective_days, purge_due_at
@@ -37,6 +37,8 @@ SAVED = {
     "note": "Je notitie is opgeslagen.",
     "flag": "Het signaal staat nu bij de afgehandelde signalen.",
     "retention": "De bewaartermijn is opgeslagen.",
+    "client": "Je cliënt is aangemaakt. Geef de link of de uitnodiging hieronder aan je cliënt.",
+    "new_link": "De nieuwe link is klaar. De oude link werkt niet meer.",
 }
 
 
@@ -161,6 +163,7 @@ async def _client_context(request: web.Request, dossier: queries.ClientDossier) 
         "retention": await _retention(request, dossier.client),
         "retention_form": {"values": _retention_values(dossier.client), "errors": {}},
         "today": local_today().isoformat(),
+        "invite": await invite_link.invite_of(request, dossier.client),
     }
 
 
@@ -179,10 +182,15 @@ async def client_detail(request: web.Request) -> web.Response:
 
 
 async def _saved(request: web.Request, what: str, anchor: str) -> web.Response:
+    await show_saved(request, what, anchor, _client_id(request))
+
+
+async def show_saved(request: web.Request, what: str, anchor: str, client_id: int) -> web.Response:
+    """To the client page, which says once that `what` (a key of SAVED) was saved."""
     session = await get_session(request)
     session[_FLASH_KEY] = what
     # Post/redirect/get: a reload does not send the form twice.
-    raise web.HTTPSeeOther(url_for(request, "client", anchor, client_id=_client_id(request)))
+    raise web.HTTPSeeOther(url_for(request, "client", anchor, client_id=client_id))
 
 
 @login_required

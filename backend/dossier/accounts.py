@@ -66,10 +66,17 @@ async def set_password_hash(s: AsyncSession, counsellor_id: int, password_hash: 
 # Clients
 
 
-async def create_client(s: AsyncSession, counsellor_id: int, name: str) -> Client:
+def invite_url(public_url: str, invite_token: str) -> str:
+    """The client's chat page: what the invite link, the QR code and the invitation carry."""
+    return f"{public_url}/chat/{invite_token}"
+
+
+async def create_client(s: AsyncSession, counsellor_id: int, name: str, formal: bool = False) -> Client:
+    """`formal`: the client is addressed with "u" instead of "je" from the first message."""
     await counsellor_by_id(s, counsellor_id)
     client = Client(
-        counsellor_id=counsellor_id, name=name, chat_id=new_token(), invite_token=new_token()
+        counsellor_id=counsellor_id, name=name, chat_id=new_token(), invite_token=new_token(),
+        formal_address=formal,
     )
     s.add(client)
     await s.commit()

@@ -2,6 +2,9 @@
 invite link: the conversation goes on under the new id, and the old id reaches nothing."""
 from __future__ import annotations
 
+import asyncio
+from typing import Awaitable, Callable
+
 from sqlalchemy import update
 
 from backend.rasa.tracker_store import EVENTS, TrackerStore
@@ -17,3 +20,15 @@ def move_conversation(store: TrackerStore, old_chat_id: str, new_chat_id: str) -
             update(EVENTS).where(EVENTS.c.sender_id == old_chat_id).values(sender_id=new_chat_id)
         )
         return result.rowcount or 0
+
+
+def mover(store: TrackerStore) -> Callable[[str, str], Awaitable[int]]:
+    """move_conversation on `store` as a coroutine (run in an executor), the shape
+    backend.chat.access.reissue_invite takes."""
+
+    async def move(old_chat_id: str, new_chat_id: str) -> int:
+        return await asyncio.get_running_loop().run_in_executor(
+            None, move_conversation, store, old_chat_id, new_chat_id
+        )
+
+    return move

@@ -14,6 +14,9 @@ AUDIT_ACTIONS = (
     # The client's own changes on their 'Mijn dossier' page (backend.dossier.client_edits).
     "client_corrected_item", "client_removed_item", "client_marked_action_done",
     "client_shares_transcript", "client_hides_transcript",
+    # The counsellor's own practice (backend.dashboard.client_admin): a new client, the printed
+    # invitation (it shows the link), a new link.
+    "create_client", "print_invitation", "new_invite",
 )
 
 

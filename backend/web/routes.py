@@ -5,7 +5,7 @@ from pathlib import Path
 from aiohttp import web
 
 from backend.chat import own_dossier, page, page_api, telegram
-from backend.dashboard import auth, pages
+from backend.dashboard import auth, client_admin, own_account, pages
 from backend.dossier import api, erasure
 from backend.reminders import settings_api
 from backend.web import status
@@ -68,12 +68,19 @@ def setup_routes(app: web.Application) -> None:
     add.add_post("/login", auth.login)
     add.add_post("/logout", auth.logout, name="logout")
     add.add_get("/", pages.client_list, name="client_list")
+    add.add_get("/wachtwoord", own_account.password_form, name="password")
+    add.add_post("/wachtwoord", own_account.change_password)
+    add.add_get("/clients/nieuw", client_admin.new_client_form, name="client_new")
+    add.add_post("/clients/nieuw", client_admin.create_client)
     client = r"/clients/{client_id:\d{1,18}}"
     add.add_get(client, pages.client_detail, name="client")
     add.add_post(client + "/homework", pages.add_homework, name="client_homework")
     add.add_post(client + "/notes", pages.add_note, name="client_notes")
     add.add_post(client + "/retention", pages.set_retention, name="client_retention")
     add.add_post(client + r"/flags/{flag_id:\d{1,18}}/resolve", pages.resolve_flag, name="client_flag_resolve")
+    add.add_get(client + "/uitnodiging", client_admin.invitation, name="client_invitation")
+    add.add_get(client + "/nieuwe-link", client_admin.new_link_confirmation, name="client_new_link")
+    add.add_post(client + "/nieuwe-link", client_admin.new_link)
     add.add_get(client + "/pop", pages.pop_page, name="client_pop")
     add.add_get(client + "/pop.docx", pages.pop_docx, name="client_pop_docx")
     add.add_get("/status", status.status_page, name="status")

@@ -3,6 +3,7 @@ the network map, homework, the POP download, access to another counsellor's clie
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -226,3 +227,86 @@ def test_screenshots_of_the_main_pages(page, seeded, tmp_path):
     page.screenshot(path=str(folder / "pop-draft.png"), full_page=True)
     for name in ("login", "client-list", "client-page", "network-map", "timeline", "pop-draft"):
         assert (folder / f"{name}.png").stat().st_size > 5000, name
+
+
+# Issue #17: the counsellor's own practice, without the admin CLI. Each test has its own
+# counsellor, so that the module's other tests see An's clients and password as seeded.
+
+
+def _new_counsellor(backend, email, name):
+    backend.cli("counsellors", "create", "--email", email, "--name", name, "--password-stdin", stdin=PASSWORD + "\n")
+
+
+def test_add_a_client_see_link_and_qr_print_the_invitation_and_make_a_new_link(page, backend, seeded, tmp_path):
+    folder = screenshot_dir(tmp_path)
+    _new_counsellor(backend, "cas@example.org", "Cas Wouters")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    login(page, email="cas@example.org")
+    page.click("text=Nieuwe cliënt")
+    assert page.locator("h1").inner_text() == "Nieuwe cliënt"
+    page.fill("#client-name", "<script>alert(1)</script>")
+    page.click("form.stacked button[type=submit]")
+    assert "Een naam kan geen tekens als < > { } hebben." in page.locator("main").inner_text()
+    page.fill("#client-name", "Anaïs De Smet")
+    page.check("input[name=address][value=u]")
+    page.click("form.stacked button[type=submit]")
+
+    assert page.locator("h1").inner_text() == "Anaïs De Smet"
+    assert "Je cliënt is aangemaakt." in page.locator("p.notice").inner_text()
+    link = page.input_value("#invite-url")
+    assert "/chat/" in link
+    qr = page.locator("#uitnodiging svg.qr")
+    expect(qr).to_be_visible()
+    assert qr.bounding_box()["width"] > 100
+    page.click("#copy-link")
+    expect(page.locator("#copy-done")).to_have_text("De link is gekopieerd.")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    page.locator("#uitnodiging").scroll_into_view_if_needed()
+    page.locator("#uitnodiging").screenshot(path=str(folder / "dashboard-new-client.png"))
+
+    page.click("text=Uitnodiging afdrukken")
+    invitation = page.locator("article.invitation")
+    text = invitation.inner_text()
+    assert "Uitnodiging voor de loopbaanchat" in text and "computerprogramma" in text
+    assert "1813" in text and "112" in text and link in text and "kunt u" in text
+    expect(invitation.locator("svg.qr")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator("header.top")).to_be_hidden()
+    page.screenshot(path=str(folder / "dashboard-invitation.png"), full_page=True)
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1  # one printed page
+    page.emulate_media(media="screen")
+
+    page.click("text=Terug naar Anaïs De Smet")
+    page.click("text=Nieuwe link maken")
+    assert "De oude link werkt niet meer." in page.locator("main").inner_text()
+    page.click("text=Ja, maak een nieuwe link")
+    assert "De nieuwe link is klaar." in page.locator("p.notice").inner_text()
+    new_link = page.input_value("#invite-url")
+    assert new_link != link and "/chat/" in new_link
+    response = page.goto(link)
+    assert response.status == 404
+    for name in ("dashboard-new-client", "dashboard-invitation"):
+        assert (folder / f"{name}.png").stat().st_size > 5000, name
+
+
+def test_change_the_password_and_log_in_with_it(page, backend, seeded):
+    _new_counsellor(backend, "dirk@example.org", "Dirk Smets")
+    login(page, email="dirk@example.org")
+    page.click("text=Wachtwoord wijzigen")
+    assert page.locator("h1").inner_text() == "Wachtwoord wijzigen"
+    page.fill("#current", PASSWORD)
+    page.fill("#new", "kort")
+    page.fill("#repeated", "kort")
+    page.click("form.stacked button[type=submit]")
+    assert "Je nieuwe wachtwoord is te kort." in page.locator("p.error").inner_text()
+    page.fill("#current", PASSWORD)
+    page.fill("#new", "zeilboot kaneel tuinhek")
+    page.fill("#repeated", "zeilboot kaneel tuinhek")
+    page.click("form.stacked button[type=submit]")
+    assert "Je wachtwoord is gewijzigd." in page.locator("p.notice").inner_text()
+    page.click("form.logout button")
+    login(page, email="dirk@example.org")
+    assert page.locator("p.error").inner_text() == "E-mailadres of wachtwoord klopt niet."
+    login(page, email="dirk@example.org", password="zeilboot kaneel tuinhek")
+    assert page.locator("h1").inner_text() == "Je cliënten"
