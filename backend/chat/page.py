@@ -15,12 +15,15 @@ from urllib.parse import urlsplit
 import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
+from sqlalchemy import select
 
 from backend import db
 from backend.chat import access
 from backend.chat.device import DEVICE_CODE_LIMITER, DEVICE_CODE_PARAM, client_and_device, set_device_cookie
 from backend.chat.settings import CHANNEL_SETTINGS
-from backend.tables import Client
+from backend.config import CONFIG
+from backend.jobs.retention import purge_due_at
+from backend.tables import Client, Counsellor
 from backend.web.client_ip import client_ip
 from backend.web.csrf import csrf_token
 from backend.web.urls import url_for
@@ -151,12 +154,25 @@ async def open_chat(request: web.Request) -> web.StreamResponse:
     raise redirect
 
 
+async def _trajectory_end(s, request: web.Request, client: Client) -> Optional[Dict[str, Any]]:
+    """What the notice at the top of the chat says once the counsellor ended the trajectory:
+    since when, until when the data is kept (None: no automatic erasure), and whom to ask."""
+    if client.trajectory_ended_at is None:
+        return None
+    return {
+        "at": client.trajectory_ended_at,
+        "erase_at": purge_due_at(client, request.app[CONFIG].retention_days_default),
+        "counsellor": await s.scalar(select(Counsellor.name).where(Counsellor.id == client.counsellor_id)),
+    }
+
+
 async def _render_chat(request: web.Request, client: Client) -> web.Response:
     settings = request.app[CHANNEL_SETTINGS]
     session = await get_session(request)
     origin, path, connect = _socket_target(settings.rasa_public_url)
     async with db.session(request.app) as s:
         telegram = await access.telegram_of(s, client.id)
+        trajectory_end = await _trajectory_end(s, request, client)
     context: Dict[str, Any] = {
         "chat_id": client.chat_id,
         "base": url_for(request, "chat", invite_token=client.invite_token),
@@ -167,6 +183,7 @@ async def _render_chat(request: web.Request, client: Client) -> web.Response:
         "csrf_token": csrf_token(session),
         "telegram_bot": settings.telegram_bot_username,
         "telegram_linked": telegram is not None,
+        "trajectory_end": trajectory_end,
     }
     response = aiohttp_jinja2.render_template("chat.html", request, context)
     response.headers["Content-Security-Policy"] = _content_security_policy(connect)

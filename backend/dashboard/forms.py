@@ -144,6 +144,42 @@ def new_client(form: Mapping[str, Any]) -> Tuple[Optional[NewClient], Errors, Di
     return NewClient(name=name, formal=values["address"] == "u"), errors, values
 
 
+def trajectory_end(form: Mapping[str, Any], started: date) -> Tuple[Optional[date], Errors, Dict[str, str]]:
+    """The "Traject afsluiten" form: the last day, from the day the client was added to today."""
+    errors: Errors = {}
+    values = {"ended_on": field_value(form, "ended_on")}
+    ended_on = _date(values["ended_on"])
+    if not values["ended_on"]:
+        errors["ended_on"] = "Kies de datum waarop het traject afloopt."
+    elif ended_on is None:
+        errors["ended_on"] = "Die datum bestaat niet. Schrijf hem zo: 2025-03-14."
+    elif ended_on > local_today():
+        errors["ended_on"] = "Die datum ligt in de toekomst. Kies vandaag of een dag die al voorbij is."
+    elif ended_on < started:
+        errors["ended_on"] = "Die datum ligt voor de start van het traject. Kies een latere dag."
+    return (None if errors else ended_on), errors, values
+
+
+NO_SUCH_COLLEAGUE = "Die collega kan je cliënt niet overnemen. Kies een collega uit de lijst."
+
+
+def colleague_choice(
+    form: Mapping[str, Any], own_id: int, colleague_ids
+) -> Tuple[Optional[int], Errors, Dict[str, str]]:
+    """The "Overdragen aan een collega" form: one of `colleague_ids` (active, not oneself)."""
+    errors: Errors = {}
+    values = {"colleague": field_value(form, "colleague")}
+    raw = values["colleague"]
+    chosen = int(raw) if _DAYS.match(raw) else None
+    if not raw:
+        errors["colleague"] = "Kies de collega die je cliënt verder begeleidt."
+    elif chosen == own_id:
+        errors["colleague"] = "Je begeleidt deze cliënt al zelf. Kies een collega."
+    elif chosen not in colleague_ids:
+        errors["colleague"] = NO_SUCH_COLLEAGUE
+    return (None if errors else chosen), errors, values
+
+
 def page_number(raw: Optional[str]) -> int:
     try:
         return max(1, min(int(raw or "1"), 10**6))

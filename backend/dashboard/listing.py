@@ -62,6 +62,7 @@ class ClientRow:
     urgency: int = 0  # CRISIS_URGENCY of the most urgent open crisis flag
     consent_withdrawn_at: Optional[datetime] = None
     withdrawal_erase_at: Optional[datetime] = None  # filled in by the page (the grace period is a setting)
+    trajectory_ended_at: Optional[datetime] = None
 
     @property
     def crisis_words(self) -> str:
@@ -81,12 +82,15 @@ def _escape_like(text: str) -> str:
 
 
 async def client_list(
-    s: AsyncSession, counsellor_id: int, search: str = "", page: int = 1
+    s: AsyncSession, counsellor_id: int, search: str = "", page: int = 1, *, show_ended: bool = False
 ) -> ClientPage:
     """One page of the counsellor's clients: open crisis flags first (the most urgent first: a
     client who is not safe and alone above a possible signal), then other open flags, then the
-    most recently active. Aggregates run for the 50 shown clients only."""
+    most recently active. Aggregates run for the 50 shown clients only. Clients whose trajectory
+    ended only with `show_ended`."""
     where = [Client.counsellor_id == counsellor_id]
+    if not show_ended:
+        where.append(Client.trajectory_ended_at.is_(None))
     if search:
         pattern = f"%{_escape_like(search.lower())}%"
         where.append(func.lower(Client.name).like(pattern, escape="\\"))
@@ -113,7 +117,7 @@ async def client_list(
     query = (
         select(
             Client.id, Client.name, Client.last_activity_at, flags, crisis,
-            ClientView.viewed_at, Client.consent_withdrawn_at,
+            ClientView.viewed_at, Client.consent_withdrawn_at, Client.trajectory_ended_at,
             func.count().over().label("total"),  # the page and the total in one round trip
         )
         .outerjoin(open_flags, open_flags.c.client_id == Client.id)
@@ -140,7 +144,7 @@ async def client_list(
     rows = [
         ClientRow(
             id=r[0], name=r[1], last_activity_at=r[2], open_flags=r[3], crisis=bool(r[4]), viewed_at=r[5],
-            urgency=r[4], consent_withdrawn_at=r[6],
+            urgency=r[4], consent_withdrawn_at=r[6], trajectory_ended_at=r[7],
         )
         for r in result
     ]

@@ -39,6 +39,9 @@ SAVED = {
     "retention": "De bewaartermijn is opgeslagen.",
     "client": "Je cliënt is aangemaakt. Geef de link of de uitnodiging hieronder aan je cliënt.",
     "new_link": "De nieuwe link is klaar. De oude link werkt niet meer.",
+    "trajectory_ended": "Het traject is afgesloten. De chatbot stuurt geen herinneringen meer.",
+    "trajectory_reopened": "Het traject loopt weer. Herinneringen gaan opnieuw uit.",
+    "hand_over": "Je cliënt is overgedragen. Je collega ziet de cliënt nu in de eigen lijst.",
 }
 
 
@@ -54,14 +57,17 @@ def _counsellor_id(request: web.Request) -> int:
 async def client_list(request: web.Request) -> web.Response:
     search = forms.search_text(request.query.get("q"))
     page = forms.page_number(request.query.get("pagina"))
+    show_ended = request.query.get("afgesloten") == "ja"
     async with db.session(request.app) as s:
-        result = await listing.client_list(s, _counsellor_id(request), search, page)
+        result = await listing.client_list(s, _counsellor_id(request), search, page, show_ended=show_ended)
     grace_days = request.app[CONFIG].consent_withdrawal_grace_days
     for row in result.rows:
         row.withdrawal_erase_at = erase_due_at(row.consent_withdrawn_at, grace_days)
 
     def page_url(number: int) -> str:
         params = {"q": search} if search else {}
+        if show_ended:
+            params["afgesloten"] = "ja"
         if number > 1:
             params["pagina"] = str(number)
         return "/?" + urlencode(params) if params else "/"
@@ -72,6 +78,8 @@ async def client_list(request: web.Request) -> web.Response:
         {
             "result": result,
             "search": search,
+            "show_ended": show_ended,
+            "flash": SAVED.get((await get_session(request)).pop(_FLASH_KEY, None)),
             "previous_url": page_url(result.page - 1) if result.page > 1 else None,
             "next_url": page_url(result.page + 1) if result.page < result.pages else None,
         },
@@ -187,10 +195,15 @@ async def _saved(request: web.Request, what: str, anchor: str) -> web.Response:
 
 async def show_saved(request: web.Request, what: str, anchor: str, client_id: int) -> web.Response:
     """To the client page, which says once that `what` (a key of SAVED) was saved."""
-    session = await get_session(request)
-    session[_FLASH_KEY] = what
+    (await get_session(request))[_FLASH_KEY] = what
     # Post/redirect/get: a reload does not send the form twice.
     raise web.HTTPSeeOther(url_for(request, "client", anchor, client_id=client_id))
+
+
+async def show_saved_on_list(request: web.Request, what: str) -> web.Response:
+    """To the client list, which says once that `what` (a key of SAVED) was done."""
+    (await get_session(request))[_FLASH_KEY] = what
+    raise web.HTTPSeeOther(url_for(request, "client_list"))
 
 
 @login_required

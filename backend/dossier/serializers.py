@@ -39,6 +39,8 @@ def profile(client: Client, grace_days: int) -> Dict[str, Any]:
         "withdrawal": withdrawal(client, grace_days),
         "formal": client.formal_address,
         "last_activity_at": iso(client.last_activity_at),
+        # The day the counsellor ended the trajectory (start of the day, UTC); null: running.
+        "trajectory_ended_at": iso(client.trajectory_ended_at),
     }
 
 
@@ -142,6 +144,7 @@ def dossier_export(data: Dict[str, Any], transcript: List[Dict[str, Any]]) -> Di
             "retention_days": client.retention_days,
             # Whether the counsellor may read the whole conversation (the client's choice).
             "transcript_sharing": {"shared": client.transcript_shared, "chosen_at": iso(client.transcript_choice_at)},
+            "trajectory_ended_at": iso(client.trajectory_ended_at),
         },
         "insights": [_edited(insight(item), item) for item in data["insights"]],
         "actions": [action_export(item) for item in data["actions"]],

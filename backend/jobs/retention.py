@@ -15,6 +15,10 @@ audit entry "retention_purge" (ids only) and a new chat id and invite link. A cl
 their last activity is skipped; one who was erased and then chatted on (a new invite link, with or
 without consent) is purged again once their period has passed since that last message.
 
+A client whose trajectory ended (Client.trajectory_ended_at, set on the dashboard) counts as
+active until at least that day: the period runs from the end of the trajectory, or from a later
+activity when the client chats on. Reopening the trajectory takes that floor away again.
+
 The same run deletes Rasa's events of senders that belong to no client (a chat id retired by an
 erasure or a new invite link, a sender someone made up) once they are older than
 UNKNOWN_SENDER_RETENTION_DAYS (backend.config): no dossier leads to them, so nobody reads them.
@@ -33,7 +37,7 @@ from datetime import datetime, timedelta
 from typing import AsyncIterator, List, Optional, Set
 
 from aiohttp import web
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
@@ -72,6 +76,8 @@ def purge_due_at(
     if not days:
         return None
     last = max(filter(None, (client.last_activity_at, last_message_at)), default=client.created_at)
+    if client.trajectory_ended_at is not None:
+        last = max(last, client.trajectory_ended_at)
     return last + timedelta(days=days)
 
 
@@ -80,7 +86,7 @@ class Expired:
     client_id: int
     chat_id: str
     cutoff: datetime  # activity before this is too old
-    last_activity: datetime  # in the dossier, or the day the client was made
+    last_activity: datetime  # in the dossier (or the day the client was made), at least the trajectory's end
     erased_at: Optional[datetime] = None  # the client's last erasure
 
 
@@ -101,7 +107,9 @@ class PurgeReport:
 async def expired_clients(sessions: sessionmaker, default: Optional[int], now: datetime) -> List[Expired]:
     """Clients whose dossier activity is older than their period and whose last erasure, if
     any, is too (their chat activity is checked in the tracker store afterwards)."""
-    since = func.coalesce(Client.last_activity_at, Client.created_at)
+    active = func.coalesce(Client.last_activity_at, Client.created_at)
+    # The later of the two (a NULL end compares as false); GREATEST is not in SQLite.
+    since = case((Client.trajectory_ended_at > active, Client.trajectory_ended_at), else_=active)
     erased_at = (
         select(func.max(AuditEntry.at))
         .where(AuditEntry.client_id == Client.id, AuditEntry.action.in_((ERASE_ACTION, PURGE_ACTION)))

@@ -41,6 +41,7 @@ class Candidate:
     state: str
     snoozed_until: Optional[datetime]
     telegram_chat_id: Optional[str]
+    trajectory_ended_at: Optional[datetime] = None
 
 
 @dataclass
@@ -58,6 +59,7 @@ async def due(s: AsyncSession, now: datetime, client_id: Optional[int] = None) -
             Reminder.id, Reminder.action_id, Reminder.attempts, Reminder.status, Reminder.claimed_at,
             Reminder.due_at, Reminder.held, Client.id, Client.chat_id, Client.consent_given, Action.status,
             Action.text, Action.due_date, ReminderSettings.state, ReminderSettings.snoozed_until, TelegramLink.telegram_chat_id,
+            Client.trajectory_ended_at,
         )
         .join(Action, Action.id == Reminder.action_id)
         .join(Client, Client.id == Reminder.client_id)
@@ -74,7 +76,10 @@ async def due(s: AsyncSession, now: datetime, client_id: Optional[int] = None) -
         query = query.where(Reminder.client_id == client_id)
     rows = (await s.execute(query)).all()
     return [
-        Candidate(*row[:13], state=row[13] or "active", snoozed_until=row[14], telegram_chat_id=row[15])
+        Candidate(
+            *row[:13], state=row[13] or "active", snoozed_until=row[14], telegram_chat_id=row[15],
+            trajectory_ended_at=row[16],
+        )
         for row in rows
     ]
 

@@ -2,7 +2,7 @@
 lost at every restart).
 
 Every REMINDER_INTERVAL_SECONDS a background task looks for due reminders and, when the rules
-allow (consent, not stopped or snoozed, quiet hours, once a day, not in the middle of a chat),
+allow (consent, a trajectory that has not ended, not stopped or snoozed, quiet hours, once a day, not in the middle of a chat),
 asks Rasa to open the conversation: POST /conversations/{chat_id}/trigger_intent with the
 intent EXTERNAL_homework_reminder and the client's output channel. Telegram clients get it at
 once; web chat clients get it the next time they open the chat page (deliver_at_visit).
@@ -122,6 +122,8 @@ class ReminderScheduler:
 
         if first.consent is not True:
             return hold("no_consent")
+        if first.trajectory_ended_at is not None:  # held, not cancelled: a reopened trajectory goes on
+            return hold("trajectory_ended")
         if first.state == "stopped":
             return hold("stopped")
         ready = []

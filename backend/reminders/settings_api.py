@@ -31,8 +31,8 @@ async def _settings_row(s, client_id: int) -> ReminderSettings:
 
 
 async def _next_reminder_at(s, client: Client, row: Optional[ReminderSettings], settings: ChannelSettings, now: datetime) -> Optional[datetime]:
-    if row is not None and row.state == "stopped":
-        return None
+    if (row is not None and row.state == "stopped") or client.trajectory_ended_at is not None:
+        return None  # nothing goes out (an ended trajectory holds every reminder)
     due = await s.scalar(
         select(func.min(Reminder.due_at))
         .join(Action, Action.id == Reminder.action_id)

@@ -17,6 +17,9 @@ AUDIT_ACTIONS = (
     # The counsellor's own practice (backend.dashboard.client_admin): a new client, the printed
     # invitation (it shows the link), a new link.
     "create_client", "print_invitation", "new_invite",
+    # The trajectory (backend.dashboard.trajectory): ended, reopened, handed to a colleague
+    # (hand_over: counsellor_id gave the client to to_counsellor_id).
+    "end_trajectory", "reopen_trajectory", "hand_over",
 )
 
 
@@ -44,6 +47,10 @@ class AuditEntry(Base):
     )
     client_id = Column(Integer, ForeignKey("clients.id", ondelete="SET NULL"), nullable=True)
     action = Column(String(32), nullable=False)
+    # Only for "hand_over": the colleague who got the client.
+    to_counsellor_id = Column(
+        Integer, ForeignKey("counsellors.id", ondelete="SET NULL"), nullable=True
+    )
     at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 

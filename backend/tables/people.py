@@ -64,6 +64,9 @@ class Client(Base):
     # and messages for the counsellor are shown either way. transcript_choice_at None: never chosen.
     transcript_shared = Column(Boolean, nullable=False, default=True, server_default=true())
     transcript_choice_at = Column(UTCDateTime, nullable=True)
+    # When the counsellor ended the trajectory (the start of that day, local time; None: running).
+    # Reminders are held, the retention period counts from it, the client list hides the client.
+    trajectory_ended_at = Column(UTCDateTime, nullable=True)
 
     counsellor = relationship("Counsellor", back_populates="clients")
     insights = relationship("Insight", back_populates="client", passive_deletes=True)

@@ -5,7 +5,7 @@ from pathlib import Path
 from aiohttp import web
 
 from backend.chat import own_dossier, page, page_api, telegram
-from backend.dashboard import auth, client_admin, own_account, pages
+from backend.dashboard import auth, client_admin, own_account, pages, trajectory
 from backend.dossier import api, erasure
 from backend.reminders import settings_api
 from backend.web import status
@@ -81,6 +81,11 @@ def setup_routes(app: web.Application) -> None:
     add.add_get(client + "/uitnodiging", client_admin.invitation, name="client_invitation")
     add.add_get(client + "/nieuwe-link", client_admin.new_link_confirmation, name="client_new_link")
     add.add_post(client + "/nieuwe-link", client_admin.new_link)
+    add.add_get(client + "/afsluiten", trajectory.end_form, name="client_end")
+    add.add_post(client + "/afsluiten", trajectory.end)
+    add.add_post(client + "/heropenen", trajectory.reopen, name="client_reopen")
+    add.add_get(client + "/overdragen", trajectory.hand_over_form, name="client_hand_over")
+    add.add_post(client + "/overdragen", trajectory.hand_over_client)
     add.add_get(client + "/pop", pages.pop_page, name="client_pop")
     add.add_get(client + "/pop.docx", pages.pop_docx, name="client_pop_docx")
     add.add_get("/status", status.status_page, name="status")

@@ -85,6 +85,7 @@ async def test_profile_of_a_new_client(client, auth, chat):
         "withdrawal": None,
         "formal": False,
         "last_activity_at": None,
+        "trajectory_ended_at": None,
     }
     assert isinstance(profile["client_id"], int)
 

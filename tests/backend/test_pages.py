@@ -519,7 +519,7 @@ async def test_audit_entries_have_no_content(client, auth, dossier):
     await client.get(f"/clients/{jan.id}")
     async with db.session(client.app) as s:
         columns = set(AuditEntry.__table__.columns.keys())
-        assert columns == {"id", "counsellor_id", "client_id", "action", "at"}
+        assert columns == {"id", "counsellor_id", "client_id", "action", "at", "to_counsellor_id"}  # ids only
         assert await s.scalar(select(func.count(AuditEntry.id))) == 1
 
 

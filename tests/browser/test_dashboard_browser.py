@@ -310,3 +310,57 @@ def test_change_the_password_and_log_in_with_it(page, backend, seeded):
     assert page.locator("p.error").inner_text() == "E-mailadres of wachtwoord klopt niet."
     login(page, email="dirk@example.org", password="zeilboot kaneel tuinhek")
     assert page.locator("h1").inner_text() == "Je cliënten"
+
+
+def test_end_a_trajectory_find_it_with_the_filter_and_reopen_it(page, backend, seeded):
+    _new_counsellor(backend, "els@example.org", "Els Wauters")
+    backend.cli("clients", "create", "--counsellor", "els@example.org", "--name", "Lotte Peeters")
+    backend.cli("clients", "create", "--counsellor", "els@example.org", "--name", "Mehmet Yilmaz")
+    login(page, email="els@example.org")
+    names = page.locator("table.clients tbody tr td:first-child a")
+    page.click("text=Lotte Peeters")
+    page.click("text=Traject afsluiten")
+    assert page.input_value("#ended-on") == local_today().isoformat()  # today by default
+    page.fill("#ended-on", "2999-01-01")
+    page.click("text=Ja, sluit het traject af")
+    assert "Die datum ligt in de toekomst." in page.locator("p.error").inner_text()
+    page.fill("#ended-on", local_today().isoformat())
+    page.click("text=Ja, sluit het traject af")
+    assert "Het traject is afgesloten." in page.locator("p.notice").first.inner_text()
+    expect(page.locator("#traject")).to_contain_text("Traject afgesloten op")
+
+    page.click("text=← Terug naar je cliënten")
+    assert names.all_inner_texts() == ["Mehmet Yilmaz"]
+    page.check("input[name=afgesloten]")
+    page.click("form.search button")
+    assert sorted(names.all_inner_texts()) == ["Lotte Peeters", "Mehmet Yilmaz"]
+    expect(page.locator("table.clients")).to_contain_text("afgesloten op")
+
+    page.click("text=Lotte Peeters")
+    page.click("button:has-text(\"Traject heropenen\")")
+    assert "Het traject loopt weer." in page.locator("p.notice").inner_text()
+    page.click("text=← Terug naar je cliënten")
+    assert sorted(names.all_inner_texts()) == ["Lotte Peeters", "Mehmet Yilmaz"]
+
+
+def test_hand_a_client_to_a_colleague_who_then_sees_it(page, backend, seeded):
+    _new_counsellor(backend, "fien@example.org", "Fien Janssens")
+    _new_counsellor(backend, "gert@example.org", "Gert Willems")
+    backend.cli("clients", "create", "--counsellor", "fien@example.org", "--name", "Nina Claes")
+    login(page, email="fien@example.org")
+    page.click("text=Nina Claes")
+    client_url = page.url
+    page.click("text=Overdragen aan een collega")
+    page.click("text=Ja, draag over")  # no colleague chosen yet
+    assert "Kies de collega die je cliënt verder begeleidt." in page.locator("p.error").inner_text()
+    page.select_option("#colleague", label="Gert Willems (gert@example.org)")
+    page.click("text=Ja, draag over")
+    assert "Je cliënt is overgedragen." in page.locator("p.notice").inner_text()
+    assert "Nina Claes" not in page.locator("main").inner_text()
+    assert page.goto(client_url).status == 404
+
+    page.goto("/")
+    page.click("form.logout button")
+    login(page, email="gert@example.org")
+    page.click("text=Nina Claes")
+    assert page.locator("h1").inner_text() == "Nina Claes"

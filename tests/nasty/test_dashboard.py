@@ -75,6 +75,8 @@ async def test_every_text_in_notes_homework_and_search_is_kept_or_refused_and_sh
         ("homework", "text", {"due_date": NEXT_WEEK}),
         ("homework", "due_date", {"text": "Els bellen"}),
         ("homework", "reminder_at", {"text": "Els bellen", "due_date": NEXT_WEEK}),
+        ("afsluiten", "ended_on", {}),
+        ("overdragen", "colleague", {}),
     ]
     for form, field, others in forms:
         for text in TEXTS:
@@ -194,7 +196,7 @@ async def test_wrong_encodings_at_every_form(client, dossier):
     _, jan, token = await signed_in(client, dossier)
     invited = await dossier.client((await dossier.counsellor("b@example.org")).id, "Bea")
     # /logout last: it ends the session the other forms need.
-    forms = ["/login", f"/clients/{jan.id}/notes", f"/clients/{jan.id}/homework", f"/chat/{invited.invite_token}/open", "/logout"]
+    forms = ["/login", f"/clients/{jan.id}/notes", f"/clients/{jan.id}/homework", f"/clients/{jan.id}/afsluiten", f"/clients/{jan.id}/overdragen", f"/chat/{invited.invite_token}/open", "/logout"]
     problems, checks = [], 0
     for path in forms:
         for entry in BODIES:

@@ -362,3 +362,22 @@ async def test_reminder_settings_api_checks_its_input(world, client, auth):
     assert (await client.put("/api/v1/chats/nobody-here/reminders", json={"state": "stopped"}, headers=auth)).status == 404
     body = await (await client.get(url, headers=auth)).json()
     assert body == {"state": "active", "snoozed_until": None, "next_reminder_at": None}
+
+
+async def test_an_ended_trajectory_holds_reminders_until_it_is_reopened(world):
+    from backend.tables import Client
+
+    action_id = await world.homework()
+    async with db.session(world.app) as s:
+        (await s.get(Client, world.client.id)).trajectory_ended_at = NOW - timedelta(days=1)
+        await s.commit()
+    await world.scheduler().tick()
+    assert world.rasa.calls == []
+    reminder = (await world.reminders())[action_id]
+    assert (reminder.status, reminder.held) == ("pending", "trajectory_ended")
+
+    async with db.session(world.app) as s:
+        (await s.get(Client, world.client.id)).trajectory_ended_at = None
+        await s.commit()
+    await world.scheduler().tick()
+    assert [call[2] for call in world.rasa.calls] == [action_id]
