@@ -24,7 +24,12 @@ class ActionRecordConsent(Action):
             # consent and the conversation goes on.
             dispatcher.utter_message(response="utter_no_dossier")
             return [SlotSet("consent_given", False), SlotSet("consent_answer", None)]
-        if given:
+        if given and recorded.outcome == dossier.STORED:
+            # One more question; its answer (bot/data/rules/privacy.yml) brings the menu.
+            dispatcher.utter_message(response="utter_consent_thanks")
+            dispatcher.utter_message(response="utter_ask_transcript_choice")
+        elif given:
+            # Kept in the outbox: the choice could not be made now, so it is not asked now.
             dispatcher.utter_message(response="utter_consent_thanks")
             dispatcher.utter_message(response="utter_menu")
         elif recorded.erase_after_days is not None:

@@ -112,8 +112,9 @@ def point_write(chat_id: str, point: Dict[str, Any]) -> tuple[str, Dict[str, Any
 
 
 # What a write came to. NO_CLIENT: no dossier belongs to this chat (an unknown chat id, or a
-# link that was replaced); the client must hear so, retrying will not help.
-STORED, QUEUED, REFUSED, NO_CLIENT = "stored", "queued", "refused", "no_client"
+# link that was replaced); the client must hear so, retrying will not help. FAILED: not done and
+# not kept for later (a write that bypasses the outbox); the client must hear so.
+STORED, QUEUED, REFUSED, NO_CLIENT, FAILED = "stored", "queued", "refused", "no_client", "failed"
 
 
 async def _send(chat_id: str, kind: str, payload: Dict[str, Any]) -> Tuple[str, Dict[str, Any]]:
@@ -164,6 +165,28 @@ async def record_consent(chat_id: str, given: bool) -> ConsentRecorded:
     withdrawal = answer.get("withdrawal") if not given else None
     days = withdrawal.get("erase_after_days") if isinstance(withdrawal, dict) else None
     return ConsentRecorded(outcome, days if isinstance(days, int) and days > 0 else None)
+
+
+async def share_transcript(chat_id: str, shared: bool) -> str:
+    """Whether the counsellor may read the whole conversation: STORED; REFUSED when there is no
+    consent (nothing is stored then anyway); NO_CLIENT; FAILED when the dossier cannot be reached.
+
+    Not through the outbox: the choice travels with a "yes" to the consent, and such a "yes"
+    delivered late could undo a withdrawal that the client made on the page in the meantime. So
+    the consent is read first, and the client hears at once when the choice could not be made.
+    """
+    try:
+        if (await client().profile(chat_id)).consent_given is not True:
+            return REFUSED
+        await client().share_transcript(chat_id, shared, CONSENT_TEXT_VERSION)
+    except ClientUnknown:
+        return NO_CLIENT
+    except ConsentMissing:
+        return REFUSED
+    except DossierError:
+        logger.warning("The choice to share the conversation could not be made now", exc_info=True)
+        return FAILED
+    return STORED
 
 
 async def flag_crisis(chat_id: str, message: str, said_at: Optional[float], value: str = CRISIS_CLEAR) -> str:

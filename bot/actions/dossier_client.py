@@ -119,6 +119,12 @@ class DossierClient:
         data = await self._request("GET", chat_id, "/actions?status=open")
         return list(data.get("actions", []))
 
+    async def share_transcript(self, chat_id: str, shared: bool, consent_version: str) -> Dict[str, Any]:
+        """Whether the counsellor may read the whole conversation. The consent API carries the
+        choice, so it goes with a "yes" to the consent: call it only while that consent holds."""
+        body = {"given": True, "version": consent_version, "share_transcript": shared}
+        return await self._request("PUT", chat_id, "/consent", body)
+
     async def erase(self, chat_id: str) -> None:
         """Erases the dossier and the Rasa conversation of this chat (GDPR art. 17)."""
         await self._request("DELETE", chat_id, "/data")

@@ -1,4 +1,5 @@
-"""The client's rights in the chat: what is stored (a summary) and erasure of everything."""
+"""The client's rights in the chat: what is stored (a summary), whether the counsellor may read
+the conversation, and erasure of everything."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -61,3 +62,30 @@ class ActionEraseMyData(Action):
             return []
         dispatcher.utter_message(response="utter_erasure_done")
         return [Restarted()]
+
+
+# The latest intent -> whether the counsellor may read the whole conversation. A plain yes or
+# no counts only as the answer to the question after the consent (bot/data/rules/privacy.yml).
+SHARING_BY_INTENT = {"transcript_shared": True, "affirm": True, "transcript_private": False, "deny": False}
+SHARING_RESPONSES = {
+    dossier.STORED: {True: "utter_transcript_shared", False: "utter_transcript_private"},
+    dossier.REFUSED: "utter_transcript_no_consent",
+    dossier.NO_CLIENT: "utter_no_dossier",
+    dossier.FAILED: "utter_transcript_choice_failed",
+}
+
+
+class ActionSetTranscriptSharing(Action):
+    """The client's choice: the counsellor reads the conversation too, or only the confirmed points."""
+
+    def name(self) -> Text:
+        return "action_set_transcript_sharing"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
+        shared = SHARING_BY_INTENT.get((tracker.latest_message.get("intent") or {}).get("name"))
+        if shared is None:
+            return []
+        outcome = await dossier.share_transcript(tracker.sender_id, shared)
+        response = SHARING_RESPONSES[outcome]
+        dispatcher.utter_message(response=response[shared] if isinstance(response, dict) else response)
+        return []

@@ -16,6 +16,8 @@ class FakeDossierClient:
         self.formal = False
         # The backend's CONSENT_WITHDRAWAL_GRACE_DAYS, as its answer to a withdrawal says it.
         self.grace_days = 14
+        # Whether the counsellor may read the conversation, per chat, once the client chose.
+        self.transcript_shared: Dict[str, bool] = {}
 
     def _check(self, chat_id: str) -> None:
         if self.down:
@@ -46,6 +48,13 @@ class FakeDossierClient:
         if "key" not in payload or payload["key"] not in keys:
             self.writes[kind].append(payload)
         return answer
+
+    async def share_transcript(self, chat_id: str, shared: bool, consent_version: str) -> Dict[str, Any]:
+        self._check(chat_id)
+        # The backend's consent API carries the choice with a "yes", so it would give consent.
+        self.consent[chat_id] = True
+        self.transcript_shared[chat_id] = shared
+        return {}
 
     async def erase(self, chat_id: str) -> None:
         self._check(chat_id)

@@ -11,12 +11,13 @@ def responses(dispatcher: CollectingDispatcher) -> list:
     return [message.get("response") for message in dispatcher.messages]
 
 
-async def test_yes_to_consent_is_stored_and_opens_the_menu(fake_dossier, make_tracker):
+async def test_yes_to_consent_is_stored_and_asks_whether_the_counsellor_may_read_the_conversation(fake_dossier, make_tracker):
     fake_dossier.consent["chat-1"] = None
     dispatcher = CollectingDispatcher()
     events = await ActionRecordConsent().run(dispatcher, make_tracker({"consent_answer": True}, "/affirm", "affirm"), DOMAIN)
     assert events == [SlotSet("consent_given", True), SlotSet("consent_answer", None)]
-    assert responses(dispatcher) == ["utter_consent_thanks", "utter_menu"]
+    # The answer to that question brings the menu (bot/data/rules/privacy.yml).
+    assert responses(dispatcher) == ["utter_consent_thanks", "utter_ask_transcript_choice"]
     assert fake_dossier.consent["chat-1"] is True
 
 

@@ -37,6 +37,9 @@ async def test_a_forged_chat_id_stays_one_path_segment_under_chats(backend, chat
     client, seen = backend
     with pytest.raises(ClientUnknown):
         await client.summary(chat_id)
+    with pytest.raises(ClientUnknown):
+        await client.share_transcript(chat_id, False, "toestemming-v1")
+    assert len(seen) in (0, 2) and all(path.endswith("/consent") for path in seen[1:])
     for path in seen:
         assert path.startswith("/api/v1/chats/") and path.count("/") == 5, path
 
