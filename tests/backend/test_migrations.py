@@ -1,6 +1,7 @@
 """Alembic: upgrade, downgrade to base, upgrade again; and the migrations match the models."""
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -10,8 +11,22 @@ from backend import db
 from backend.config import sync_url
 from backend.tables import metadata
 
+from .dbreset import drop_backend_tables, worker_database_url
+
 # The newest revision, whoever added it (several people add migrations).
 HEAD = ScriptDirectory.from_config(db.alembic_config("sqlite://")).get_current_head()
+
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    """An empty database (not the migrated one of the other tests): these tests migrate it."""
+    url = worker_database_url()
+    if not url:
+        return f"sqlite:///{tmp_path / 'dossier.db'}"
+    drop_backend_tables(url)
+    return url
+
 
 TABLES = {"counsellors", "clients", "insights", "contacts", "actions", "mood_entries", "flags", "notes", "client_views", "audit_entries"}
 
