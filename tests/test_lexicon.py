@@ -473,6 +473,16 @@ def test_component_merges_with_diet_entities(component):
     assert "entities" in message.as_dict_nlu()
 
 
+def test_a_typed_button_title_is_no_name(component):
+    """DIET now and then reads the capital of "Nee, niet wissen" as a person: dropped; a real
+    name in the same message stays."""
+    message = process(component, "Nee, niet wissen", [diet("person", "Nee", 0, 3)])
+    assert [e for e in message.get("entities") if e["entity"] == "person"] == []
+    message = process(component, "Ja, Sarah van Randstad", [diet("person", "Ja", 0, 2), diet("person", "Sarah", 4, 9),
+                                                            diet("organisation", "Oké", 0, 3)])
+    assert [(e["entity"], e["value"]) for e in message.get("entities")] == [("person", "Sarah")]
+
+
 def test_component_without_tokens_or_entities(component):
     message = process(component, "Ik wil een vast contract.")
     assert [(e["entity"], e["value"]) for e in message.get("entities")] == [("motive", "zekerheid")]

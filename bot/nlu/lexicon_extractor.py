@@ -6,7 +6,9 @@ For the entity types `quality` and `motive` the lexicon is the only authority:
   cost 0.07 precision on the extraction set (docs/extraction.md);
 - lexicon matches are added with the canonical value; a negated match ("geen geduld")
   gets the role `growth` (a point to grow on, not a quality or motive the client has).
-Other entities (person, organisation, ...) pass through untouched.
+Other entities (person, organisation, ...) pass through, except a person or organisation that
+is only an answer word: DIET reads the capital of a typed button title ("Nee, niet wissen",
+"Ja, dat mag") as a name now and then, depending on the training run.
 """
 from __future__ import annotations
 
@@ -39,6 +41,12 @@ logger = logging.getLogger(__name__)
 LEXICON_ENTITIES = (lexicon.QUALITY, lexicon.MOTIVE)
 GROWTH_ROLE = "growth"
 CONFIDENCE_ENTITY = "confidence_entity"
+NAME_ENTITIES = ("person", "organisation")
+# Words that start an answer or a button title and are never a name on their own.
+ANSWER_WORDS = frozenset(
+    "ja jaa jawel jep yes nee neen nope no ok oke okay oké goed prima top dank bedankt merci "
+    "hallo hoi hey dag salut doei stop alles niets niks misschien".split()
+)
 
 
 @DefaultV1Recipe.register(
@@ -86,8 +94,9 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
         for entity in entities:
             if entity.get(EXTRACTOR) == self.name:
                 continue  # processed before: replaced below
-            if entity.get(ENTITY_ATTRIBUTE_TYPE) not in LEXICON_ENTITIES:
-                kept.append(entity)
+            if entity.get(ENTITY_ATTRIBUTE_TYPE) in LEXICON_ENTITIES or _answer_word_as_name(entity):
+                continue
+            kept.append(entity)
         added = [self._entity(match) for match in matches]
         return sorted(kept + added, key=lambda entity: entity.get(ENTITY_ATTRIBUTE_START) or 0)
 
@@ -103,6 +112,11 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
         if match.negated:
             entity[ENTITY_ATTRIBUTE_ROLE] = GROWTH_ROLE
         return entity
+
+
+def _answer_word_as_name(entity: Dict[Text, Any]) -> bool:
+    value = str(entity.get(ENTITY_ATTRIBUTE_VALUE) or "").strip(" ,.!?").lower()
+    return entity.get(ENTITY_ATTRIBUTE_TYPE) in NAME_ENTITIES and value in ANSWER_WORDS
 
 
 def _lemmas(message: Message) -> Optional[List[Text]]:
