@@ -35,8 +35,8 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "crisis"
 NONE, SELF_CLEAR, SELF_POSSIBLE, VIOLENCE = "none", "self_clear", "self_possible", "violence"
 # Chosen by 5-fold cross-validation on the training data only (python -m
 # tools.crisis_classifier_report --tune): the lowest threshold at which rules or classifier
-# raise at most 5 % false alarms on the hard negatives (4.2 % at 0.85, 5.5 % at 0.80; 0.2 %
-# on ordinary chat). Lower ones find more (0.86 recall at 0.80 and 0.94 at 0.5, against 0.84
+# raise at most 5 % false alarms on the hard negatives (4.1 % at 0.85, 5.1 % at 0.80; 0.1 %
+# on ordinary chat). Lower ones find more (0.87 recall at 0.80 and 0.94 at 0.5, against 0.84
 # at 0.85) but then one in eight "ik wil weg bij die firma" would be read as a crisis.
 DEFAULT_THRESHOLD = 0.85
 # A finding of the classifier alone is "possible" (the bot asks one direct question first)
