@@ -10,6 +10,7 @@ with a client of its own).
 UPDATE_SCREENSHOTS=1 writes docs/screenshots/chat-360.png and mijn-dossier*.png."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Optional
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.channels.live import api, assign_homework, channel_env, counsellor_and_client, reminders, wait_until
+from tests.channels.live import PASSWORD, api, assign_homework, channel_env, counsellor_and_client, reminders, wait_until
 from tests.browser.conftest import screenshot_dir
 from tests.stack import Stack
 
@@ -343,6 +344,27 @@ def test_the_client_reads_corrects_and_removes_on_their_dossier_page(stack, phon
     expect(page.locator(".print-only")).to_contain_text("Sara Peeters · afgedrukt op")
     page.screenshot(path=str(shots / "mijn-dossier-print.png"), full_page=True)
     page.emulate_media(media="screen")
+
+    # The download in this browser holds what the admin export holds (GDPR art. 15 and 20).
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Alles downloaden (JSON)").click()
+    downloaded = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    exported = stack.admin("clients", "export", "--client", str(client["client_id"]))
+    for export in (downloaded, exported):
+        export.pop("exported_at")
+        export.pop("audit")
+    assert downloaded == exported
+    assert downloaded["client"]["transcript_sharing"]["shared"] is False
+
+    # The counsellor, in a browser of their own, sees the points but not the conversation.
+    counsellor = phones().page
+    counsellor.goto(f"{stack.env['BACKEND_URL']}/login")
+    counsellor.fill("#email", "an@example.org")
+    counsellor.fill("#password", PASSWORD)
+    counsellor.click("form.login button[type=submit]")
+    counsellor.goto(f"{stack.env['BACKEND_URL']}/clients/{client['client_id']}")
+    expect(counsellor.locator("p.transcript-off")).to_contain_text("Je cliënt koos om het gesprek niet te delen")
+    expect(counsellor.get_by_text("geduldig met klanten").first).to_be_visible()
 
     page.get_by_role("link", name="Terug naar de chat").click()
     connected(page)
