@@ -64,9 +64,10 @@ CRISIS_VIOLENCE = "geweld of gevaar door anderen"
 CRISIS_NOT_SAFE = "niet veilig"
 CRISIS_NOT_SAFE_VIOLENCE = "niet veilig: gevaar door anderen"
 CRISIS_NOT_SAFE_ALONE = "niet veilig en alleen"
+# One rank per value: the client list names the most urgent flag by its rank.
 CRISIS_URGENCY = {
-    CRISIS_NOT_SAFE_ALONE: 5,
-    CRISIS_NOT_SAFE_VIOLENCE: 4,
+    CRISIS_NOT_SAFE_ALONE: 6,
+    CRISIS_NOT_SAFE_VIOLENCE: 5,
     CRISIS_NOT_SAFE: 4,
     CRISIS_VIOLENCE: 3,
     CRISIS_CLEAR: 2,

@@ -131,6 +131,20 @@ async def test_a_client_who_is_not_safe_and_alone_comes_before_a_possible_signal
     assert "daarna: nee ik ben alleen" in cards
 
 
+async def test_a_client_who_is_not_safe_is_named_so_not_as_in_danger_from_others(client, auth, dossier):
+    """Found walking the path: a plain "niet veilig" flag was listed as "niet veilig: gevaar
+    door anderen", the other value of the same rank."""
+    an = await dossier.counsellor()
+    unsafe = await dossier.client(an.id, "Nora Onveilig")
+    for key, value in (("n1", "crisissignaal"), ("n2", "niet veilig")):
+        body = insight_body(key=key, category="crisis", value=value, sentence="ik wil sterven | daarna: nee")
+        await client.post(f"/api/v1/chats/{unsafe.chat_id}/insights", json=body, headers=auth)
+    await login(client)
+    html = (await page(client, "/"))[1]
+    row = html[html.index("Nora Onveilig"):]
+    assert ">niet veilig<" in row and "gevaar door anderen" not in row
+
+
 async def test_list_counts_open_homework(client, auth, dossier):
     an = await dossier.counsellor()
     jan = await dossier.client(an.id)
