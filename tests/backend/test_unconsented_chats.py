@@ -5,11 +5,9 @@ SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set."""
 from __future__ import annotations
 
 import dataclasses
-import os
 from datetime import timedelta
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.exc import OperationalError
 
@@ -21,29 +19,10 @@ from backend.rasa.eraser import ERASER
 from backend.tables import Client, Flag, JobRun, utcnow
 
 from . import tracker
-from .dbreset import worker_database_url
+from .tracker import tracker_url, web  # noqa: F401 (fixtures)
 from .fixtures import Dossier
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def tracker_url(request, tracker_path):
-    """Rasa's tracker store, as the tests write it (tests/backend/tracker.py)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tracker_path}"
-        return
-    if not os.environ.get("TEST_DATABASE_URL"):
-        pytest.skip("needs TEST_DATABASE_URL (PostgreSQL)")
-    url = worker_database_url()
-    tracker.drop_events(url)
-    yield url
-    tracker.drop_events(url)
-
-
-@pytest_asyncio.fixture
-async def web(aiohttp_client, config, tracker_url):
-    return await aiohttp_client(create_app(dataclasses.replace(config, tracker_store_url=tracker_url)))
 
 
 def conversation(url: str, sender: str, minutes_ago: float) -> None:

@@ -1,11 +1,19 @@
 """A stand-in for Rasa's SQL tracker store: the `events` table as Rasa 3.6 writes it."""
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 from datetime import datetime
 from typing import Iterable, Optional, Tuple
 
+import pytest
+import pytest_asyncio
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine
+
+from backend.app import create_app
+
+from .dbreset import worker_database_url
 
 metadata = MetaData()
 events = Table(
@@ -57,3 +65,27 @@ def drop_events(url: str) -> None:
             metadata.drop_all(conn)
     finally:
         engine.dispose()
+
+
+# --- fixtures for the tests of jobs that read and delete Rasa's events (import them by name) ----
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def tracker_url(request, tracker_path):
+    """Rasa's tracker store as these tests write it, on SQLite and, when TEST_DATABASE_URL is
+    set, on PostgreSQL (the worker's database, events dropped before and after)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tracker_path}"
+        return
+    if not os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("needs TEST_DATABASE_URL (PostgreSQL)")
+    url = worker_database_url()
+    drop_events(url)
+    yield url
+    drop_events(url)
+
+
+@pytest_asyncio.fixture
+async def web(aiohttp_client, config, tracker_url):
+    """The app with its tracker store at `tracker_url`."""
+    return await aiohttp_client(create_app(dataclasses.replace(config, tracker_store_url=tracker_url)))
